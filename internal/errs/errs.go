@@ -1,0 +1,82 @@
+// Package errs defines the application's error codes. Domain packages return
+// errors carrying one of these codes; adapters (HTTP, CLI) map a code to a
+// status or exit code in one place, without knowing which package failed.
+package errs
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the caller's benefit.
+type Code string
+
+const (
+	Invalid      Code = "invalid"      // the input is wrong; the message says how
+	NotFound     Code = "not_found"    // no such thing, or not visible to the caller
+	Conflict     Code = "conflict"     // the request clashes with the current state
+	Forbidden    Code = "forbidden"    // the caller may not do this
+	Unauthorized Code = "unauthorized" // the caller is not authenticated
+	TooMany      Code = "too_many_requests"
+	Internal     Code = "internal"
+)
+
+// Error is an error with a code and a message fit for the user.
+type Error struct {
+	Code    Code
+	Message string
+	Field   string // the input field at fault, when there is one
+	Err     error  // the underlying cause, if any
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// E builds a coded error with a formatted message.
+func E(code Code, format string, args ...any) error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Field builds an Invalid error about one input field.
+func Field(field, format string, args ...any) error {
+	return &Error{Code: Invalid, Field: field, Message: field + ": " + fmt.Sprintf(format, args...)}
+}
+
+// CodeOf returns the code of the first coded error in err's chain, or
+// Internal when there is none.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// Message returns the user-facing message of err: the coded error's own
+// message, or a generic text for internal errors (whose details belong in the
+// log, not in a response).
+func Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// FieldOf returns the input field a coded error is about, or "".
+func FieldOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// Is reports whether err carries the given code.
+func Is(err error, code Code) bool { return err != nil && CodeOf(err) == code }
