@@ -1,0 +1,73 @@
+// Package auth holds users, roles, credentials, the tenancy scope that
+// limits what a user sees, and the audit record. It knows nothing of HTTP
+// or SQL: the server authenticates requests with it and storage enforces
+// the scope in its queries.
+package auth
+
+import (
+	"strings"
+
+	"github.com/qalxan/qalxan/internal/errs"
+)
+
+// Role is what a user is allowed to do.
+type Role string
+
+const (
+	Admin   Role = "admin"   // runs the system: users, settings, everything analysts do
+	Analyst Role = "analyst" // national CERT staff: all data, read and write
+	Agency  Role = "agency"  // an agency's security officer: only their organisations
+	Partner Role = "partner" // a partner CERT: read-only, only what TLP allows
+	Auditor Role = "auditor" // read-only, all data and the audit log
+)
+
+// Roles lists all roles.
+var Roles = []Role{Admin, Analyst, Agency, Partner, Auditor}
+
+// ParseRole checks s against Roles.
+func ParseRole(s string) (Role, error) {
+	v := Role(strings.ToLower(strings.TrimSpace(s)))
+	for _, r := range Roles {
+		if r == v {
+			return r, nil
+		}
+	}
+	return "", errs.Field("role", "unknown role %q (want admin, analyst, agency, partner or auditor)", s)
+}
+
+// Permission is one thing a role may do.
+type Permission string
+
+const (
+	ReadOrgs       Permission = "orgs.read"
+	WriteOrgs      Permission = "orgs.write"     // create, edit, delete organisations, resources, contacts
+	ReadContacts   Permission = "contacts.read"  // personal data: every read is audited
+	ManageUsers    Permission = "users.manage"   // create users, reset passwords, other users' tokens
+	ReadAudit      Permission = "audit.read"     //
+	ImportOrgs     Permission = "orgs.import"    // bulk import and export of the registry
+	ReadUsers      Permission = "users.read"     //
+	ManageOwnToken Permission = "tokens.own"     // create and revoke one's own API tokens
+	ReadDashboard  Permission = "dashboard.read" //
+)
+
+var grants = map[Role][]Permission{
+	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard},
+	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard},
+	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard},
+	Partner: {ReadOrgs, ManageOwnToken, ReadDashboard},
+	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard},
+}
+
+// Can reports whether the role has the permission.
+func (r Role) Can(p Permission) bool {
+	for _, g := range grants[r] {
+		if g == p {
+			return true
+		}
+	}
+	return false
+}
+
+// BoundToOrgs reports whether users of this role must be bound to
+// organisations (and see only theirs).
+func (r Role) BoundToOrgs() bool { return r == Agency }
