@@ -5,41 +5,64 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qalxan/qalxan/internal/auth"
 )
 
+// auditRow is one audit entry waiting to be written.
+type auditRow struct {
+	action, objType string
+	objID, orgID    int64
+	before, after   any // JSON-encodable values, nil for none
+}
+
 // audit appends one entry to the audit log inside tx, so the record and the
-// change it describes commit or fail together. before and after are any
-// JSON-encodable values (nil for none).
+// change it describes commit or fail together.
 func (s *Store) audit(ctx context.Context, tx *sql.Tx, actor auth.Actor, action, objType string, objID, orgID int64, before, after any) error {
-	var b, a sql.NullString
-	for _, x := range []struct {
-		v   any
-		dst *sql.NullString
-	}{{before, &b}, {after, &a}} {
-		if x.v == nil {
-			continue
+	return s.auditMany(ctx, tx, actor, []auditRow{{action, objType, objID, orgID, before, after}})
+}
+
+// auditMany appends entries with multi-row INSERTs (bulk imports write
+// thousands at once).
+func (s *Store) auditMany(ctx context.Context, tx *sql.Tx, actor auth.Actor, rows []auditRow) error {
+	now := s.Now()
+	for chunk := range slices.Chunk(rows, insertBatchRows) {
+		var a args
+		vals := make([]string, len(chunk))
+		for i, r := range chunk {
+			var before, after sql.NullString
+			for _, x := range []struct {
+				v   any
+				dst *sql.NullString
+			}{{r.before, &before}, {r.after, &after}} {
+				if x.v == nil {
+					continue
+				}
+				j, err := json.Marshal(x.v)
+				if err != nil {
+					return fmt.Errorf("storage: audit %s: %w", r.action, err)
+				}
+				*x.dst = sql.NullString{String: string(j), Valid: true}
+			}
+			var oid string
+			if r.objID != 0 {
+				oid = strconv.FormatInt(r.objID, 10)
+			}
+			vals[i] = "(" + strings.Join([]string{
+				s.bind(&a, now), s.bind(&a, actorName(actor)), s.bind(&a, nullID(actor.UserID)), s.bind(&a, string(actor.Role)), s.bind(&a, actor.IP),
+				s.bind(&a, r.action), s.bind(&a, r.objType), s.bind(&a, oid), s.bind(&a, nullID(r.orgID)), s.bind(&a, before), s.bind(&a, after),
+			}, ", ") + ")"
 		}
-		j, err := json.Marshal(x.v)
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log
+			(at, actor, actor_id, role, ip, action, object_type, object_id, org_id, before_json, after_json)
+			VALUES `+strings.Join(vals, ", "), a...)
 		if err != nil {
-			return fmt.Errorf("storage: audit %s: %w", action, err)
+			return fmt.Errorf("storage: audit: %w", err)
 		}
-		*x.dst = sql.NullString{String: string(j), Valid: true}
-	}
-	var oid string
-	if objID != 0 {
-		oid = strconv.FormatInt(objID, 10)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log
-		(at, actor, actor_id, role, ip, action, object_type, object_id, org_id, before_json, after_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		s.Now(), actorName(actor), nullID(actor.UserID), string(actor.Role), actor.IP,
-		action, objType, oid, nullID(orgID), b, a)
-	if err != nil {
-		return fmt.Errorf("storage: audit %s: %w", action, err)
 	}
 	return nil
 }

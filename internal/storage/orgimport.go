@@ -25,98 +25,184 @@ type ImportResult struct {
 // Organisations absent from orgs are kept. It runs in one transaction:
 // either the whole file is imported or nothing is. Importing the same data
 // twice changes nothing, not even updated_at or the audit log.
+//
+// New organisations, their resources and contacts and the audit entries are
+// written with multi-row INSERTs, parents before children, so a registry of
+// 10k organisations imports in seconds on both databases.
 func (s *Store) ImportOrgs(ctx context.Context, actor auth.Actor, orgs []constituency.Org) (ImportResult, error) {
 	var res ImportResult
-	inFile := make(map[string]bool, len(orgs))
+	inFile := make(map[string]int, len(orgs))
 	for i := range orgs {
 		if err := orgs[i].Normalize(); err != nil {
 			return res, fmt.Errorf("organisation %q: %w", orgs[i].ShortName, err)
 		}
-		if inFile[orgs[i].ShortName] {
+		if _, dup := inFile[orgs[i].ShortName]; dup {
 			return res, errs.E(errs.Invalid, "organisation %q is listed twice", orgs[i].ShortName)
 		}
-		inFile[orgs[i].ShortName] = true
+		inFile[orgs[i].ShortName] = i
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		existing, err := s.loadRegistry(ctx, tx)
 		if err != nil {
 			return err
 		}
-		for _, o := range orgs {
-			if p := o.Parent; p != "" && !inFile[p] && existing[p] == nil {
-				return errs.Field("parent", "%s: parent organisation %q is neither in the file nor in the registry", o.ShortName, p)
-			}
+		if err := checkParents(orgs, inFile, existing); err != nil {
+			return err
 		}
-		var newRes []resourceRow
-		var newContacts []contactRow
-		changed := make([]bool, len(orgs))
-		// First pass: create or update every organisation without its parent
-		// link, since a parent may come later in the file.
+		var created []*constituency.Org
+		var audits []auditRow
+		// fieldsChanged[i]: orgs[i] exists and its own fields differ;
+		// listsChanged[i]: only its resources or contacts differ.
+		fieldsChanged := make([]bool, len(orgs))
+		listsChanged := make([]bool, len(orgs))
 		for i := range orgs {
 			o := &orgs[i]
 			old := existing[o.ShortName]
 			if old == nil {
-				parent := o.Parent
-				o.Parent = ""
-				if err := s.insertOrg(ctx, tx, o); err != nil {
-					return err
-				}
-				o.Parent = parent
-				for _, r := range o.Resources {
-					newRes = append(newRes, resourceRow{o.ID, r})
-				}
-				for _, c := range o.Contacts {
-					newContacts = append(newContacts, contactRow{o.ID, c})
-				}
-				changed[i] = true
-				res.Created++
+				created = append(created, o)
 				continue
 			}
 			o.ID, o.CreatedAt, o.UpdatedAt = old.ID, old.CreatedAt, old.UpdatedAt
-			fieldsChanged := o.Name != old.Name || o.Sector != old.Sector || o.CII != old.CII || o.Language != old.Language || o.TLP != old.TLP
-			listsChanged, err := s.syncLists(ctx, tx, o, old)
+			fieldsChanged[i] = o.Name != old.Name || o.Sector != old.Sector || o.CII != old.CII ||
+				o.Language != old.Language || o.TLP != old.TLP || o.Parent != old.Parent
+			if listsChanged[i], err = s.syncLists(ctx, tx, o, old); err != nil {
+				return err
+			}
+			if !fieldsChanged[i] && !listsChanged[i] {
+				res.Unchanged++
+				continue
+			}
+			res.Updated++
+			audits = append(audits, auditRow{"org.import_update", "org", o.ID, o.ID, old, o})
+		}
+		// Existing organisations get their new fields (parents included)
+		// only after every new organisation exists, since a parent may be new.
+		ids := make(map[string]int64, len(existing)+len(created))
+		for name, o := range existing {
+			ids[name] = o.ID
+		}
+		if err := s.insertOrgsByDepth(ctx, tx, created, ids); err != nil {
+			return err
+		}
+		for i := range orgs {
+			switch {
+			case fieldsChanged[i]:
+				err = s.updateOrgRow(ctx, tx, &orgs[i])
+			case listsChanged[i]:
+				err = s.touchOrg(ctx, tx, orgs[i].ID)
+			}
 			if err != nil {
 				return err
 			}
-			if fieldsChanged || listsChanged || o.Parent != old.Parent {
-				changed[i] = true
-				res.Updated++
-			} else {
-				res.Unchanged++
-			}
 		}
+		var newRes []resourceRow
+		var newContacts []contactRow
+		for _, o := range created {
+			for _, r := range o.Resources {
+				newRes = append(newRes, resourceRow{o.ID, r})
+			}
+			for _, c := range o.Contacts {
+				newContacts = append(newContacts, contactRow{o.ID, c})
+			}
+			audits = append(audits, auditRow{"org.import_create", "org", o.ID, o.ID, nil, o})
+		}
+		res.Created = len(created)
 		if err := s.insertResourceRows(ctx, tx, newRes); err != nil {
 			return err
 		}
 		if err := s.insertContactRows(ctx, tx, newContacts); err != nil {
 			return err
 		}
-		// Second pass: write the changed organisations' fields, parents
-		// included, now that every parent exists.
-		for i := range orgs {
-			if !changed[i] {
-				continue
-			}
-			o := &orgs[i]
-			old := existing[o.ShortName]
-			if err := s.updateOrgRow(ctx, tx, o); err != nil {
-				return err
-			}
-			if old == nil {
-				err = s.audit(ctx, tx, actor, "org.import_create", "org", o.ID, o.ID, nil, o)
-			} else {
-				err = s.audit(ctx, tx, actor, "org.import_update", "org", o.ID, o.ID, old, o)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.auditMany(ctx, tx, actor, audits)
 	})
 	if err != nil {
 		return ImportResult{}, err
 	}
 	return res, nil
+}
+
+// checkParents refuses parents that exist neither in the file nor in the
+// registry, and parent chains that would loop, before anything is written.
+func checkParents(orgs []constituency.Org, inFile map[string]int, existing map[string]*constituency.Org) error {
+	parentOf := func(name string) string {
+		if i, ok := inFile[name]; ok {
+			return orgs[i].Parent
+		}
+		if o := existing[name]; o != nil {
+			return o.Parent
+		}
+		return ""
+	}
+	for _, o := range orgs {
+		p := o.Parent
+		if p == "" {
+			continue
+		}
+		if _, ok := inFile[p]; !ok && existing[p] == nil {
+			return errs.Field("parent", "%s: parent organisation %q is neither in the file nor in the registry", o.ShortName, p)
+		}
+		for cur, steps := p, 0; cur != ""; cur, steps = parentOf(cur), steps+1 {
+			if cur == o.ShortName || steps > len(orgs)+len(existing) {
+				return errs.Field("parent", "%s: parent %q would create a cycle", o.ShortName, p)
+			}
+		}
+	}
+	return nil
+}
+
+// insertOrgsByDepth inserts new organisations in rounds: each round those
+// whose parent already has an id, so parent_id is written at insertion.
+// ids maps short names to ids and grows as organisations are inserted.
+func (s *Store) insertOrgsByDepth(ctx context.Context, tx *sql.Tx, pending []*constituency.Org, ids map[string]int64) error {
+	now := s.Now()
+	for len(pending) > 0 {
+		var ready, later []*constituency.Org
+		for _, o := range pending {
+			if _, ok := ids[o.Parent]; o.Parent == "" || ok {
+				ready = append(ready, o)
+			} else {
+				later = append(later, o)
+			}
+		}
+		if len(ready) == 0 { // checkParents rules this out; guard against a loop anyway
+			return errs.Field("parent", "%s: parent %q cannot be resolved", later[0].ShortName, later[0].Parent)
+		}
+		for chunk := range slices.Chunk(ready, insertBatchRows) {
+			var a args
+			vals := make([]string, len(chunk))
+			for i, o := range chunk {
+				parent := sql.NullInt64{}
+				if o.Parent != "" {
+					parent = sql.NullInt64{Int64: ids[o.Parent], Valid: true}
+				}
+				vals[i] = "(" + strings.Join([]string{s.bind(&a, o.ShortName), s.bind(&a, o.Name), s.bind(&a, string(o.Sector)), s.bind(&a, parent),
+					s.bind(&a, o.CII), s.bind(&a, string(o.Language)), s.bind(&a, string(o.TLP)), s.bind(&a, o.TLP.Rank()), s.bind(&a, now), s.bind(&a, now)}, ", ") + ")"
+			}
+			rows, err := tx.QueryContext(ctx, `INSERT INTO orgs (short_name, name, sector, parent_id, cii, language, tlp, tlp_rank, created_at, updated_at)
+				VALUES `+strings.Join(vals, ", ")+` RETURNING id, short_name`, a...)
+			if err != nil {
+				return fmt.Errorf("storage: insert orgs: %w", err)
+			}
+			for rows.Next() {
+				var id int64
+				var name string
+				if err := rows.Scan(&id, &name); err != nil {
+					rows.Close()
+					return fmt.Errorf("storage: insert orgs: %w", err)
+				}
+				ids[name] = id
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("storage: insert orgs: %w", err)
+			}
+			for _, o := range chunk {
+				o.ID, o.CreatedAt, o.UpdatedAt = ids[o.ShortName], now, now
+			}
+		}
+		pending = later
+	}
+	return nil
 }
 
 // loadRegistry reads every organisation with its lists, keyed by short name.
@@ -246,7 +332,7 @@ func (s *Store) insertResourceRows(ctx context.Context, tx *sql.Tx, rows []resou
 		var a args
 		vals := make([]string, len(chunk))
 		for i, x := range chunk {
-			vals[i] = "(" + a.add(x.orgID) + ", " + a.add(string(x.r.Kind)) + ", " + a.add(x.r.Value) + ", " + a.add(string(x.r.Criticality)) + ", " + a.add(x.r.Notes) + ")"
+			vals[i] = "(" + s.bind(&a, x.orgID) + ", " + s.bind(&a, string(x.r.Kind)) + ", " + s.bind(&a, x.r.Value) + ", " + s.bind(&a, string(x.r.Criticality)) + ", " + s.bind(&a, x.r.Notes) + ")"
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO resources (org_id, kind, value, criticality, notes) VALUES `+strings.Join(vals, ", "), a...); err != nil {
 			return fmt.Errorf("storage: insert resources: %w", err)
@@ -260,7 +346,7 @@ func (s *Store) insertContactRows(ctx context.Context, tx *sql.Tx, rows []contac
 		var a args
 		vals := make([]string, len(chunk))
 		for i, x := range chunk {
-			vals[i] = "(" + a.add(x.orgID) + ", " + a.add(x.c.Email) + ", " + a.add(x.c.Name) + ", " + a.add(x.c.Role) + ", " + a.add(string(x.c.Language)) + ", " + a.add(x.c.PGPKey) + ")"
+			vals[i] = "(" + s.bind(&a, x.orgID) + ", " + s.bind(&a, x.c.Email) + ", " + s.bind(&a, x.c.Name) + ", " + s.bind(&a, x.c.Role) + ", " + s.bind(&a, string(x.c.Language)) + ", " + s.bind(&a, x.c.PGPKey) + ")"
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO contacts (org_id, email, name, role, language, pgp_key) VALUES `+strings.Join(vals, ", "), a...); err != nil {
 			return fmt.Errorf("storage: insert contacts: %w", err)

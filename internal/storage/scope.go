@@ -38,3 +38,15 @@ func scopeCond(sc auth.Scope, a *args, idCol, tlpRankCol string) string {
 	}
 	return strings.Join(conds, " AND ")
 }
+
+// bind is add for statements with hundreds of parameters (multi-row
+// INSERTs): SQLite resolves "$N" names in time quadratic in their count, so
+// there it binds with anonymous "?" placeholders, in order. A statement must
+// use bind or add throughout, never both.
+func (s *Store) bind(a *args, v any) string {
+	if s.dialect.name == "sqlite" {
+		*a = append(*a, v)
+		return "?"
+	}
+	return a.add(v)
+}
