@@ -1,0 +1,11 @@
+// Command qalxan is the national CSIRT operations platform: one binary for
+// the server, the demo and the administration commands.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
