@@ -70,8 +70,13 @@ func parseHeader(line int, names []string) (header, error) {
 			h.index[c] = i
 		}
 	}
-	if len(unknown) > 0 {
-		return h, errAt(line, "unknown column(s) %s (known: %s)", strings.Join(unknown, ", "), strings.Join(columnNames[:], ", "))
+	known := strings.Join(columnNames[:], ", ")
+	switch {
+	case len(unknown) == len(names):
+		// Most likely the header row is missing and this is data.
+		return h, errAt(line, "the first row must be a header naming the columns (%s); found %s", known, strings.Join(unknown, ", "))
+	case len(unknown) > 0:
+		return h, errAt(line, "unknown column(s) %s (known: %s)", strings.Join(unknown, ", "), known)
 	}
 	for _, c := range []int{colShortName, colName} {
 		if h.index[c] < 0 {
@@ -90,11 +95,14 @@ func columnIndex(name string) int {
 	return -1
 }
 
-// sniffComma picks the delimiter from the header line. Spreadsheet programs
-// in locales that write decimal commas (Azerbaijani and Russian among them)
-// save "CSV" with semicolons.
+// sniffComma picks the delimiter from the header, the first non-blank
+// line. Spreadsheet programs in locales that write decimal commas
+// (Azerbaijani and Russian among them) save "CSV" with semicolons.
 func sniffComma(data []byte) rune {
-	first, _, _ := bytes.Cut(data, []byte("\n"))
+	var first []byte
+	for len(bytes.TrimSpace(first)) == 0 && len(data) > 0 {
+		first, data, _ = bytes.Cut(data, []byte("\n"))
+	}
 	if !bytes.ContainsRune(first, ',') && bytes.ContainsRune(first, ';') {
 		return ';'
 	}

@@ -89,9 +89,9 @@ func (r *csvRow) get(c int) string {
 // pos locates columns cols of the row, keyed as errs.Field names end, with
 // the line of column main as the element's line.
 func (r *csvRow) pos(main int, cols ...int) pos {
-	p := pos{line: r.lines[main], fields: make(map[string]int, len(cols))}
+	p := pos{line: r.lines[main]}
 	for _, c := range cols {
-		p.fields[columnKeys[c]] = r.lines[c]
+		p.set(columnKeys[c], r.lines[c])
 	}
 	return p
 }

@@ -159,7 +159,17 @@ var decodeErrors = []struct {
 	{"garbage text", YAML, "Dear CERT, please find attached our list.\n",
 		`line 1: the file must be a mapping`},
 	{"garbage syntax", YAML, "organisations:\n  - short_name: a\n    name: [A\n",
-		`line 4: did not find expected`},
+		`line 3: did not find expected ',' or ']'`},
+	{"garbage syntax, scanner", YAML, "organisations:\n  - short_name: a\n    name: \"A\n",
+		`line 3: found unexpected end of stream`},
+	{"garbage syntax, first line", YAML, "organisations: x: y\n",
+		`line 1: mapping values are not allowed in this context`},
+	{"garbage syntax, block", YAML, "organisations:\n  - short_name: a\n  name: A\n",
+		`line 2: did not find expected '-' indicator`},
+	{"garbage syntax, key", YAML, "organisations: []\n- a\n",
+		`line 2: did not find expected key`},
+	{"garbage escape", YAML, "organisations:\n  - short_name: a\n    name: \"\\q\"\n",
+		`line 3: found unknown escape character`},
 	{"garbage tabs", YAML, "organisations:\n\t- short_name: a\n",
 		`line 2: found character that cannot start any token`},
 	{"garbage binary", YAML, "organisations:\n\x00\x01\x02",
@@ -199,7 +209,8 @@ var decodeErrors = []struct {
 		`line 2: bare " in non-quoted-field`},
 	{"CSV unterminated quote", CSV, "short_name,name\na,\"Bank\n",
 		`line 2: extraneous or missing " in quoted-field`},
-	{"CSV garbage", CSV, "%PDF-1.7\n%âãÏÓ\n", `line 1: unknown column(s) "%pdf-1.7"`},
+	{"CSV garbage", CSV, "%PDF-1.7\n%âãÏÓ\n", `line 1: the first row must be a header naming the columns (short_name, name,`},
+	{"CSV without header", CSV, "mdt,Ministry,government\n", `line 1: the first row must be a header`},
 }
 
 func TestDecodeErrors(t *testing.T) {

@@ -10,16 +10,33 @@ import (
 // pos records where an element of the file sits, so that an error found
 // while validating it can name the line the user must fix.
 type pos struct {
-	line   int            // the element as a whole
-	fields map[string]int // YAML key ("value", "email") → line of its value
+	line   int         // the element as a whole
+	fields []fieldLine // fields whose value is on another line
+}
+
+// fieldLine is the line of a field, by its YAML key ("value", "email").
+// A short slice rather than a map: an element has a handful of fields, and
+// a large file has many elements.
+type fieldLine struct {
+	key  string
+	line int
+}
+
+// set records that field key's value is on line.
+func (p *pos) set(key string, line int) {
+	if line != p.line {
+		p.fields = append(p.fields, fieldLine{key, line})
+	}
 }
 
 // of is the line of the field an errs.Field error names. Those names read
 // "resources.value" or "sector"; the last part is the key in the file.
 func (p pos) of(field string) int {
 	key := field[strings.LastIndexByte(field, '.')+1:]
-	if l, ok := p.fields[key]; ok {
-		return l
+	for _, f := range p.fields {
+		if f.key == key {
+			return f.line
+		}
 	}
 	return p.line
 }
@@ -33,10 +50,10 @@ type draft struct {
 	conAt []pos // parallel to org.Contacts
 }
 
-// finish validates and normalises the drafts. (*constituency.Org).Normalize
-// has the final word, but it cannot say which resource or contact is at
-// fault, so each part is first checked on its own to put the right line on
-// the first error.
+// finish validates and normalises the drafts with
+// (*constituency.Org).Normalize. That cannot say which resource or contact
+// is at fault, so when it fails, locate repeats its checks part by part to
+// put the right line on the error; the common case pays for one pass.
 func finish(drafts []*draft) ([]constituency.Org, error) {
 	orgs := make([]constituency.Org, 0, len(drafts))
 	shortAt := make(map[string]int, len(drafts))
@@ -45,46 +62,57 @@ func finish(drafts []*draft) ([]constituency.Org, error) {
 		if err := tidyOrg(&o, d); err != nil {
 			return nil, err
 		}
-		shell, err := normShell(o, d.at)
-		if err != nil {
-			return nil, err
+		if err := o.Normalize(); err != nil {
+			return nil, locate(d, err)
 		}
 		line := d.at.of("short_name")
-		if first, dup := shortAt[shell.ShortName]; dup {
-			return nil, fieldAt(line, "short_name", "%q is already used on line %d", shell.ShortName, first)
+		if first, dup := shortAt[o.ShortName]; dup {
+			return nil, fieldAt(line, "short_name", "%q is already used on line %d", o.ShortName, first)
 		}
-		shortAt[shell.ShortName] = line
-		resAt := make(map[string]int, len(o.Resources))
-		for i, r := range o.Resources {
-			if err := r.Normalize(); err != nil {
-				return nil, atLine(d.resAt[i].of(errs.FieldOf(err)), err)
-			}
-			k := string(r.Kind) + " " + r.Value
-			line := d.resAt[i].line
-			if first, dup := resAt[k]; dup {
-				return nil, fieldAt(line, "resources", "%s %s is already listed on line %d", r.Kind, r.Value, first)
-			}
-			resAt[k] = line
-		}
-		conAt := make(map[string]int, len(o.Contacts))
-		for i, c := range o.Contacts {
-			c, err := normContact(c, shell.Language, d.conAt[i])
-			if err != nil {
-				return nil, err
-			}
-			line := d.conAt[i].line
-			if first, dup := conAt[c.Email]; dup {
-				return nil, fieldAt(line, "contacts", "%s is already listed on line %d", c.Email, first)
-			}
-			conAt[c.Email] = line
-		}
-		if err := o.Normalize(); err != nil {
-			// Not expected after the checks above; keep the error anyway.
-			return nil, atLine(d.at.line, err)
-		}
+		shortAt[o.ShortName] = line
 		orgs = append(orgs, o)
 	}
 	return orgs, nil
+}
+
+// locate finds the line of the first problem in d, which Normalize
+// reported as err, by checking the organisation's own fields, then each
+// resource and contact in the order Normalize does.
+func locate(d *draft, err error) error {
+	o := d.org
+	if err := tidyOrg(&o, d); err != nil {
+		return err
+	}
+	shell, serr := normShell(o, d.at)
+	if serr != nil {
+		return serr
+	}
+	resAt := make(map[string]int, len(o.Resources))
+	for i, r := range o.Resources {
+		if err := r.Normalize(); err != nil {
+			return atLine(d.resAt[i].of(errs.FieldOf(err)), err)
+		}
+		k := string(r.Kind) + " " + r.Value
+		line := d.resAt[i].line
+		if first, dup := resAt[k]; dup {
+			return fieldAt(line, "resources", "%s %s is already listed on line %d", r.Kind, r.Value, first)
+		}
+		resAt[k] = line
+	}
+	conAt := make(map[string]int, len(o.Contacts))
+	for i, c := range o.Contacts {
+		c, err := normContact(c, shell.Language, d.conAt[i])
+		if err != nil {
+			return err
+		}
+		line := d.conAt[i].line
+		if first, dup := conAt[c.Email]; dup {
+			return fieldAt(line, "contacts", "%s is already listed on line %d", c.Email, first)
+		}
+		conAt[c.Email] = line
+	}
+	// Not expected: the checks above mirror Normalize's.
+	return atLine(d.at.line, err)
 }
 
 // normShell normalises an organisation's own fields, without its resources

@@ -26,6 +26,3 @@ func atLine(line int, err error) error {
 	return &errs.Error{Code: errs.CodeOf(err), Field: errs.FieldOf(err),
 		Message: fmt.Sprintf("line %d: %s", line, errs.Message(err))}
 }
-
-// invalid wraps a message that already starts with its line.
-func invalid(msg string) error { return &errs.Error{Code: errs.Invalid, Message: msg} }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -41,6 +43,9 @@ func parseYAML(data []byte) ([]*draft, error) {
 	} else if !errors.Is(err, io.EOF) {
 		return nil, yamlSyntax(err)
 	}
+	if len(doc.Content) == 0 {
+		return nil, errAt(1, "the file is empty: it holds only comments")
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, errAt(root.Line, "the file must be a mapping with an organisations list")
@@ -72,34 +77,61 @@ func parseYAML(data []byte) ([]*draft, error) {
 }
 
 // yamlSyntax turns a parser error ("yaml: line 3: could not find expected
-// ':'") into an Invalid error in this package's form. The parser leaves the
-// line out for problems on the first line.
+// ':'") into an Invalid error in this package's form.
+//
+// The yaml package numbers lines from 1 for scanner errors but from 0 for
+// parser errors (it adds 1 only for the former), and leaves the line out
+// when the mark is on line 0, so the parser's messages get one added here.
+// TestDecodeErrors pins this down in case a release fixes it.
 func yamlSyntax(err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if strings.HasPrefix(msg, "line ") {
-		return invalid(msg)
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		n, tail, _ := strings.Cut(rest, ": ")
+		if l, err := strconv.Atoi(n); err == nil {
+			line, msg = l, tail
+		}
 	}
-	return errAt(1, "%s", msg)
+	if line == 0 || slices.Contains(yamlParserProblems, msg) {
+		line++
+	}
+	return errAt(line, "%s", msg)
+}
+
+// yamlParserProblems are the messages of the yaml package's parser (as
+// opposed to its scanner), from parserc.go.
+var yamlParserProblems = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"found undefined tag handle",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found duplicate %TAG directive",
 }
 
 func yamlOrg(n *yaml.Node) (*draft, error) {
 	if n.Kind != yaml.MappingNode {
 		return nil, errAt(n.Line, "each organisation must be a mapping (short_name: ..., name: ...)")
 	}
-	d := &draft{at: pos{line: n.Line, fields: map[string]int{}}}
+	d := &draft{at: pos{line: n.Line}}
 	o := &d.org
 	err := eachKey(n, orgKeys, func(key string, v *yaml.Node) error {
-		d.at.fields[key] = v.Line
+		d.at.set(key, v.Line)
 		var err error
 		switch key {
 		case "short_name":
-			o.ShortName, err = scalar(v, key)
+			err = scalarTo(v, key, &o.ShortName)
 		case "name":
-			o.Name, err = scalar(v, key)
+			err = scalarTo(v, key, &o.Name)
 		case "sector":
 			err = scalarTo(v, key, &o.Sector)
 		case "parent":
-			o.Parent, err = scalar(v, key)
+			err = scalarTo(v, key, &o.Parent)
 		case "cii":
 			var s string
 			if s, err = scalar(v, key); err == nil {
@@ -134,9 +166,8 @@ func yamlResources(list *yaml.Node, d *draft) error {
 				return err
 			}
 		case yaml.MappingNode:
-			at.fields = map[string]int{}
 			err = eachKey(n, resourceKeys, func(key string, v *yaml.Node) error {
-				at.fields[key] = v.Line
+				at.set(key, v.Line)
 				switch key {
 				case "kind":
 					// Kinds are compared exactly by the domain layer;
@@ -174,9 +205,9 @@ func yamlContacts(list *yaml.Node, d *draft) error {
 			return errAt(n.Line, "contacts: each contact must be a mapping {email, name, role, language}")
 		}
 		var c constituency.Contact
-		at := pos{line: n.Line, fields: map[string]int{}}
+		at := pos{line: n.Line}
 		err := eachKey(n, contactKeys, func(key string, v *yaml.Node) error {
-			at.fields[key] = v.Line
+			at.set(key, v.Line)
 			field := "contacts." + key
 			switch key {
 			case "email":
