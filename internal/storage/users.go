@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/errs"
@@ -235,6 +234,3 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
-
-// nullTime maps the zero time to NULL.
-func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
