@@ -38,9 +38,6 @@ func (s *Store) queryContacts(ctx context.Context, q querier, query string, a ..
 	return out, rows.Err()
 }
 
-func (s *Store) allContacts(ctx context.Context) ([]constituency.Contact, error) {
-	return s.queryContacts(ctx, s.db, `SELECT `+contactColumns+` FROM contacts ORDER BY org_id, email`)
-}
 
 // ListContacts returns an organisation's contacts when it is in scope.
 // Contacts are personal data, so the read is recorded in the audit log.

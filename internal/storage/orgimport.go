@@ -207,37 +207,13 @@ func (s *Store) insertOrgsByDepth(ctx context.Context, tx *sql.Tx, pending []*co
 
 // loadRegistry reads every organisation with its lists, keyed by short name.
 func (s *Store) loadRegistry(ctx context.Context, tx *sql.Tx) (map[string]*constituency.Org, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: load registry: %w", err)
-	}
-	byName := map[string]*constituency.Org{}
-	byID := map[int64]*constituency.Org{}
-	for rows.Next() {
-		o := &constituency.Org{}
-		if err := scanOrg(rows, o); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("storage: load registry: %w", err)
-		}
-		byName[o.ShortName], byID[o.ID] = o, o
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: load registry: %w", err)
-	}
-	rs, err := s.queryResources(ctx, tx, `SELECT `+resourceColumns+` FROM resources ORDER BY org_id, id`)
+	orgs, err := s.orgsWithLists(ctx, tx, auth.Everything, true)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range rs {
-		byID[r.OrgID].Resources = append(byID[r.OrgID].Resources, r)
-	}
-	cs, err := s.queryContacts(ctx, tx, `SELECT `+contactColumns+` FROM contacts ORDER BY org_id, id`)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		byID[c.OrgID].Contacts = append(byID[c.OrgID].Contacts, c)
+	byName := make(map[string]*constituency.Org, len(orgs))
+	for i := range orgs {
+		byName[orgs[i].ShortName] = &orgs[i]
 	}
 	return byName, nil
 }

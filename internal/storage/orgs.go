@@ -282,11 +282,23 @@ func (s *Store) DeleteOrg(ctx context.Context, actor auth.Actor, id int64) error
 // and contacts, ordered by short name (parents are not reordered: import
 // resolves parents after creating all organisations).
 func (s *Store) ExportOrgs(ctx context.Context, sc auth.Scope) ([]constituency.Org, error) {
+	return s.orgsWithLists(ctx, s.db, sc, true)
+}
+
+// MatcherOrgs returns every organisation with its resources: what the
+// ownership matcher is built from.
+func (s *Store) MatcherOrgs(ctx context.Context) ([]constituency.Org, error) {
+	return s.orgsWithLists(ctx, s.db, auth.Everything, false)
+}
+
+// orgsWithLists reads the organisations in scope with their resources and,
+// if asked, their contacts: three queries, whatever the registry's size.
+func (s *Store) orgsWithLists(ctx context.Context, q querier, sc auth.Scope, withContacts bool) ([]constituency.Org, error) {
 	var a args
-	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id
+	rows, err := q.QueryContext(ctx, `SELECT `+orgColumns+` FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id
 		WHERE `+scopeCond(sc, &a, "o.id", "o.tlp_rank")+` ORDER BY o.short_name`, a...)
 	if err != nil {
-		return nil, fmt.Errorf("storage: export orgs: %w", err)
+		return nil, fmt.Errorf("storage: read orgs: %w", err)
 	}
 	var orgs []constituency.Org
 	index := map[int64]int{}
@@ -294,16 +306,16 @@ func (s *Store) ExportOrgs(ctx context.Context, sc auth.Scope) ([]constituency.O
 		var o constituency.Org
 		if err := scanOrg(rows, &o); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("storage: export orgs: %w", err)
+			return nil, fmt.Errorf("storage: read orgs: %w", err)
 		}
 		index[o.ID] = len(orgs)
 		orgs = append(orgs, o)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: export orgs: %w", err)
+		return nil, fmt.Errorf("storage: read orgs: %w", err)
 	}
-	res, err := s.allResources(ctx)
+	res, err := s.queryResources(ctx, q, `SELECT `+resourceColumns+` FROM resources ORDER BY org_id, kind, value`)
 	if err != nil {
 		return nil, err
 	}
@@ -312,44 +324,16 @@ func (s *Store) ExportOrgs(ctx context.Context, sc auth.Scope) ([]constituency.O
 			orgs[i].Resources = append(orgs[i].Resources, r)
 		}
 	}
-	cs, err := s.allContacts(ctx)
+	if !withContacts {
+		return orgs, nil
+	}
+	cs, err := s.queryContacts(ctx, q, `SELECT `+contactColumns+` FROM contacts ORDER BY org_id, email`)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cs {
 		if i, ok := index[c.OrgID]; ok {
 			orgs[i].Contacts = append(orgs[i].Contacts, c)
-		}
-	}
-	return orgs, nil
-}
-
-// MatcherOrgs returns every organisation with its resources: what the
-// ownership matcher is built from.
-func (s *Store) MatcherOrgs(ctx context.Context) ([]constituency.Org, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, short_name FROM orgs ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("storage: matcher orgs: %w", err)
-	}
-	var orgs []constituency.Org
-	index := map[int64]int{}
-	for rows.Next() {
-		var o constituency.Org
-		if err := rows.Scan(&o.ID, &o.ShortName); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("storage: matcher orgs: %w", err)
-		}
-		index[o.ID] = len(orgs)
-		orgs = append(orgs, o)
-	}
-	rows.Close()
-	res, err := s.allResources(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range res {
-		if i, ok := index[r.OrgID]; ok {
-			orgs[i].Resources = append(orgs[i].Resources, r)
 		}
 	}
 	return orgs, nil

@@ -48,9 +48,6 @@ func (s *Store) listResources(ctx context.Context, q querier, orgID int64) ([]co
 	return s.queryResources(ctx, q, `SELECT `+resourceColumns+` FROM resources WHERE org_id = $1 ORDER BY kind, value`, orgID)
 }
 
-func (s *Store) allResources(ctx context.Context) ([]constituency.Resource, error) {
-	return s.queryResources(ctx, s.db, `SELECT `+resourceColumns+` FROM resources ORDER BY org_id, kind, value`)
-}
 
 // GetResource returns one resource whose organisation is in scope.
 func (s *Store) GetResource(ctx context.Context, sc auth.Scope, id int64) (*constituency.Resource, error) {
