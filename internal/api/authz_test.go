@@ -1,0 +1,249 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/qalxan/qalxan/internal/api"
+)
+
+// target says which object a row's path names.
+type target int
+
+const (
+	none  target = iota // the path has no object
+	own                 // the agency user's organisation (or its resource, contact; the caller's own user or token)
+	other               // the other organisation (or its resource, contact; another user, their token)
+)
+
+func (t target) String() string { return [...]string{"none", "own", "other"}[t] }
+
+// matrixCallers are the columns of codes, in order.
+var matrixCallers = [...]string{admin, analyst, auditor, partner, agency, anonymous}
+
+// codes are the expected statuses for admin, analyst, auditor, partner,
+// agency (bound to "own") and an anonymous caller.
+type codes [len(matrixCallers)]int
+
+// matrixRow is one route against one target. query is appended to the
+// path; contains, if set, must appear in every successful response (so
+// that the absence of the other organisation's data means something).
+type matrixRow struct {
+	route    string
+	target   target
+	want     codes
+	query    string
+	contains string
+}
+
+// matrix is the authorization matrix: every route, every role, own and
+// other organisation. A route missing from it fails TestAuthorizationMatrix.
+var matrix = []matrixRow{
+	{route: "GET /api/v1/whoami", want: codes{200, 200, 200, 200, 200, 401}},
+	{route: "GET /api/v1/overview", want: codes{200, 200, 200, 200, 200, 401}},
+
+	{route: "GET /api/v1/orgs", want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
+	{route: "POST /api/v1/orgs", want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "POST /api/v1/orgs/import", want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "GET /api/v1/orgs/export", want: codes{200, 200, 200, 403, 200, 401}, contains: "cert@alpha.example"},
+	{route: "GET /api/v1/orgs/{org}", target: own, want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
+	{route: "GET /api/v1/orgs/{org}", target: other, want: codes{200, 200, 200, 404, 404, 401}},
+	{route: "PATCH /api/v1/orgs/{org}", target: own, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "PATCH /api/v1/orgs/{org}", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "DELETE /api/v1/orgs/{org}", target: own, want: codes{204, 204, 403, 403, 403, 401}},
+	{route: "DELETE /api/v1/orgs/{org}", target: other, want: codes{204, 204, 403, 403, 403, 401}},
+
+	{route: "GET /api/v1/orgs/{org}/resources", target: own, want: codes{200, 200, 200, 200, 200, 401}, contains: "192.0.2.0/24"},
+	{route: "GET /api/v1/orgs/{org}/resources", target: other, want: codes{200, 200, 200, 404, 404, 401}},
+	{route: "POST /api/v1/orgs/{org}/resources", target: own, want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "POST /api/v1/orgs/{org}/resources", target: other, want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "GET /api/v1/resources/{id}", target: own, want: codes{200, 200, 200, 200, 200, 401}, contains: "192.0.2.0/24"},
+	{route: "GET /api/v1/resources/{id}", target: other, want: codes{200, 200, 200, 404, 404, 401}},
+	{route: "PATCH /api/v1/resources/{id}", target: own, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "PATCH /api/v1/resources/{id}", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "DELETE /api/v1/resources/{id}", target: own, want: codes{204, 204, 403, 403, 403, 401}},
+	{route: "DELETE /api/v1/resources/{id}", target: other, want: codes{204, 204, 403, 403, 403, 401}},
+
+	{route: "GET /api/v1/orgs/{org}/contacts", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "cert@alpha.example"},
+	{route: "GET /api/v1/orgs/{org}/contacts", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "POST /api/v1/orgs/{org}/contacts", target: own, want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "POST /api/v1/orgs/{org}/contacts", target: other, want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "GET /api/v1/contacts/{id}", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "cert@alpha.example"},
+	{route: "GET /api/v1/contacts/{id}", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "PATCH /api/v1/contacts/{id}", target: own, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "PATCH /api/v1/contacts/{id}", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "DELETE /api/v1/contacts/{id}", target: own, want: codes{204, 204, 403, 403, 403, 401}},
+	{route: "DELETE /api/v1/contacts/{id}", target: other, want: codes{204, 204, 403, 403, 403, 401}},
+
+	// One address of each organisation: the answer may name only the
+	// owners the caller can see.
+	{route: "GET /api/v1/lookup", query: "?value=192.0.2.5&value=198.51.100.7", want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
+
+	{route: "GET /api/v1/users", want: codes{200, 403, 200, 403, 403, 401}},
+	{route: "POST /api/v1/users", want: codes{201, 403, 403, 403, 403, 401}},
+	{route: "GET /api/v1/users/{id}", target: own, want: codes{200, 403, 200, 403, 403, 401}},
+	{route: "GET /api/v1/users/{id}", target: other, want: codes{200, 403, 200, 403, 403, 401}},
+	{route: "PATCH /api/v1/users/{id}", target: own, want: codes{200, 403, 403, 403, 403, 401}},
+	{route: "PATCH /api/v1/users/{id}", target: other, want: codes{200, 403, 403, 403, 403, 401}},
+	{route: "POST /api/v1/users/{id}/password", target: own, want: codes{204, 403, 403, 403, 403, 401}},
+	{route: "POST /api/v1/users/{id}/password", target: other, want: codes{204, 403, 403, 403, 403, 401}},
+
+	{route: "GET /api/v1/tokens", want: codes{200, 200, 200, 200, 200, 401}},
+	{route: "GET /api/v1/tokens", query: "?all=true", want: codes{200, 403, 403, 403, 403, 401}},
+	{route: "POST /api/v1/tokens", want: codes{201, 201, 201, 201, 201, 401}},
+	{route: "DELETE /api/v1/tokens/{id}", target: own, want: codes{204, 204, 204, 204, 204, 401}},
+	{route: "DELETE /api/v1/tokens/{id}", target: other, want: codes{204, 404, 404, 404, 404, 401}},
+
+	{route: "GET /api/v1/audit", want: codes{200, 403, 200, 403, 403, 401}},
+	{route: "GET /api/v1/openapi.json", want: codes{200, 200, 200, 200, 200, 200}},
+}
+
+// matrixBodies are valid bodies for the routes that take one: a denial
+// must be about the caller, never about the input.
+var matrixBodies = map[string]request{
+	"POST /api/v1/orgs":                 {body: `{"short_name":"new-org","name":"New Org","resources":[{"value":"203.0.113.0/24"}]}`},
+	"POST /api/v1/orgs/import":          {contentType: "application/yaml", body: "organisations:\n  - short_name: imported\n    name: Imported Org\n    resources: [imported.example]\n"},
+	"PATCH /api/v1/orgs/{org}":          {body: `{"name":"Renamed"}`},
+	"POST /api/v1/orgs/{org}/resources": {body: `{"value":"203.0.113.9","criticality":"high"}`},
+	"PATCH /api/v1/resources/{id}":      {body: `{"notes":"checked"}`},
+	"POST /api/v1/orgs/{org}/contacts":  {body: `{"email":"new@contact.example"}`},
+	"PATCH /api/v1/contacts/{id}":       {body: `{"name":"Renamed"}`},
+	"POST /api/v1/users":                {body: `{"name":"newuser","role":"analyst"}`},
+	"PATCH /api/v1/users/{id}":          {body: `{"display_name":"Renamed"}`},
+	"POST /api/v1/users/{id}/password":  {body: `{"password":"correct horse battery staple"}`},
+	"POST /api/v1/tokens":               {body: `{"name":"script"}`},
+}
+
+// path fills a route's wildcards with the ids of the row's target, as seen
+// by the caller (own user and token are the caller's own).
+func (f *fixture) path(pattern string, t target, caller string) string {
+	if t == none {
+		return pattern
+	}
+	if caller == anonymous {
+		caller = admin // any existing object: the answer must be 401 regardless
+	}
+	org, otherUser := f.own, agencyOther
+	if t == other {
+		org = f.other
+	}
+	var id int64
+	switch {
+	case strings.Contains(pattern, "/resources/{id}"):
+		id = org.Resources[0].ID
+	case strings.Contains(pattern, "/contacts/{id}"):
+		id = org.Contacts[0].ID
+	case strings.Contains(pattern, "/users/{id}"):
+		id = f.users[caller].ID
+		if t == other {
+			id = f.users[otherUser].ID
+		}
+	case strings.Contains(pattern, "/tokens/{id}"):
+		id = f.tokenIDs[caller]
+		if t == other {
+			id = f.tokenIDs[otherUser]
+		}
+	}
+	p := strings.ReplaceAll(pattern, "{org}", fmt.Sprint(org.ID))
+	return strings.ReplaceAll(p, "{id}", fmt.Sprint(id))
+}
+
+// matrixCase is one cell of the matrix, plus the browser variants.
+type matrixCase struct {
+	name string
+	req  request
+	want int
+}
+
+// cases expands a row into one request per caller, plus the admin's
+// browser session from the same site (allowed like the admin's token) and
+// from another site (refused for anything but a read: CSRF protection).
+func (row matrixRow) cases(f *fixture, method, pattern string) []matrixCase {
+	base := matrixBodies[row.route]
+	base.method = method
+	var out []matrixCase
+	for i, caller := range matrixCallers {
+		req := base
+		req.as, req.path = caller, f.path(pattern, row.target, caller)+row.query
+		out = append(out, matrixCase{caller, req, row.want[i]})
+	}
+	adminWant := row.want[0]
+	req := base
+	req.as, req.cookie, req.path = admin, true, f.path(pattern, row.target, admin)+row.query
+	out = append(out, matrixCase{"admin-cookie", req, adminWant})
+	req.crossSite = true
+	crossWant := adminWant
+	if method != http.MethodGet {
+		crossWant = http.StatusForbidden
+	}
+	out = append(out, matrixCase{"admin-cookie-cross-site", req, crossWant})
+	return out
+}
+
+// seesOther reports whether the caller may see the "other" organisation.
+func seesOther(c matrixCase) bool {
+	return c.req.cookie || c.req.as == admin || c.req.as == analyst || c.req.as == auditor
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	a := api.New(api.Deps{})
+	covered := map[string]bool{}
+	for _, row := range matrix {
+		covered[row.route] = true
+	}
+	known := map[string]bool{}
+	for _, rt := range a.Routes() {
+		key := rt.Method + " " + rt.Pattern
+		known[key] = true
+		if !covered[key] {
+			t.Errorf("route %s has no row in the authorization matrix", key)
+		}
+	}
+	for _, row := range matrix {
+		if !known[row.route] {
+			t.Errorf("matrix row %s names no route of the API", row.route)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+
+	// A cell that may change data gets a fresh fixture, so that the
+	// admin's DELETE does not turn the analyst's into a 404. The others
+	// share one: reads, and requests that must be refused (had one got
+	// through, its own status would fail it).
+	shared := newFixture(t)
+	for _, row := range matrix {
+		method, pattern, _ := strings.Cut(row.route, " ")
+		name := fmt.Sprintf("%s/%s%s", row.route, row.target, row.query)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for i, c := range row.cases(shared, method, pattern) {
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					f := shared
+					if method != http.MethodGet && c.want < 300 {
+						f = newFixture(t)
+						c = row.cases(f, method, pattern)[i]
+					}
+					resp := f.do(t, c.req)
+					if resp.status != c.want {
+						t.Fatalf("%s %s: got status %d, want %d; body: %s", method, c.req.path, resp.status, c.want, resp.body)
+					}
+					if resp.status < 300 && row.contains != "" && !strings.Contains(resp.body, row.contains) {
+						t.Errorf("%s %s: got a body without %q, want it there; body: %s", method, c.req.path, row.contains, resp.body)
+					}
+					if resp.status >= 400 || !seesOther(c) {
+						for _, s := range otherSecrets {
+							if strings.Contains(resp.body, s) {
+								t.Errorf("%s %s: got a body containing the other organisation's %q, want it absent; body: %s", method, c.req.path, s, resp.body)
+							}
+						}
+					}
+				})
+			}
+		})
+	}
+}
