@@ -48,9 +48,12 @@ func Field(field, format string, args ...any) error {
 	return &Error{Code: Invalid, Field: field, Message: field + ": " + fmt.Sprintf(format, args...)}
 }
 
-// CodeOf returns the code of the first coded error in err's chain, or
-// Internal when there is none.
+// CodeOf returns the code of the first coded error in err's chain,
+// Internal when there is none, and "" for a nil error.
 func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
@@ -80,3 +83,17 @@ func FieldOf(err error) string {
 
 // Is reports whether err carries the given code.
 func Is(err error, code Code) bool { return err != nil && CodeOf(err) == code }
+
+// Prefix returns err with "prefix: " before its message, keeping its code
+// and field, so context added on the way up reaches the user. A nil err
+// stays nil; an uncoded one is wrapped as it is.
+func Prefix(err error, prefix string) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return fmt.Errorf("%s: %w", prefix, err)
+	}
+	return &Error{Code: e.Code, Field: e.Field, Message: prefix + ": " + e.Message, Err: e.Err}
+}

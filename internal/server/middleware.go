@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -51,7 +53,7 @@ func observe(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 				}
 				log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
-					http.Error(sw, "internal error", http.StatusInternalServerError)
+					writeError(sw, r, http.StatusInternalServerError, "internal", "internal error")
 				}
 			}
 			d := time.Since(start)
@@ -88,7 +90,7 @@ func securityHeaders(next http.Handler) http.Handler {
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("request body larger than %d MiB", max>>20))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
@@ -111,10 +113,14 @@ func authenticate(store *storage.Store, log *slog.Logger, next http.Handler) htt
 				return
 			}
 			user, _, err := store.UserByToken(r.Context(), strings.TrimSpace(token))
+			if errs.CodeOf(err) == errs.Internal {
+				// The database failed, not the token: say so, or a script
+				// would conclude its token is bad.
+				log.Error("token lookup", "err", err)
+				writeError(w, r, http.StatusServiceUnavailable, "unavailable", "cannot check credentials now; try again")
+				return
+			}
 			if err != nil {
-				if errs.CodeOf(err) == errs.Internal {
-					log.Error("token lookup", "err", err)
-				}
 				writeAuthError(w, errs.Message(err))
 				return
 			}
@@ -136,28 +142,26 @@ func authenticate(store *storage.Store, log *slog.Logger, next http.Handler) htt
 }
 
 func writeAuthError(w http.ResponseWriter, msg string) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="qalxan"`)
-	w.WriteHeader(http.StatusUnauthorized)
-	w.Write([]byte(`{"error":{"code":"unauthorized","message":` + jsonString(msg) + `}}`))
+	writeJSONError(w, http.StatusUnauthorized, "unauthorized", msg)
 }
 
-func jsonString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, c := range s {
-		switch {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(c)
-		case c < 0x20:
-			b.WriteString(" ")
-		default:
-			b.WriteRune(c)
-		}
+// writeError answers an error the middleware detects itself: in the API's
+// uniform JSON shape under /api/, as plain text elsewhere.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSONError(w, status, code, msg)
+		return
 	}
-	b.WriteByte('"')
-	return b.String()
+	http.Error(w, msg, status)
+}
+
+func writeJSONError(w http.ResponseWriter, status int, code, msg string) {
+	body, _ := json.Marshal(map[string]map[string]string{"error": {"code": code, "message": msg}})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(body)
 }
 
 // clientIP is the remote address without the port. Qalxan does not trust

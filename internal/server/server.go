@@ -67,7 +67,11 @@ func New(d Deps) http.Handler {
 	}
 	var h http.Handler = mux
 	h = authenticate(d.Store, d.Log, h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, http.StatusForbidden, "forbidden", "cross-origin request refused")
+	}))
+	h = cop.Handler(h)
 	h = limitBody(d.MaxBodyBytes, h)
 	h = securityHeaders(h)
 	h = observe(d.Log, m, h)

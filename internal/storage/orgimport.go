@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/qalxan/qalxan/internal/auth"
@@ -34,7 +35,7 @@ func (s *Store) ImportOrgs(ctx context.Context, actor auth.Actor, orgs []constit
 	inFile := make(map[string]int, len(orgs))
 	for i := range orgs {
 		if err := orgs[i].Normalize(); err != nil {
-			return res, fmt.Errorf("organisation %q: %w", orgs[i].ShortName, err)
+			return res, errs.Prefix(err, "organisation "+strconv.Quote(orgs[i].ShortName))
 		}
 		if _, dup := inFile[orgs[i].ShortName]; dup {
 			return res, errs.E(errs.Invalid, "organisation %q is listed twice", orgs[i].ShortName)
