@@ -38,7 +38,6 @@ func (s *Store) queryContacts(ctx context.Context, q querier, query string, a ..
 	return out, rows.Err()
 }
 
-
 // ListContacts returns an organisation's contacts when it is in scope.
 // Contacts are personal data, so the read is recorded in the audit log.
 func (s *Store) ListContacts(ctx context.Context, sc auth.Scope, actor auth.Actor, orgID int64) ([]constituency.Contact, error) {

@@ -48,7 +48,6 @@ func (s *Store) listResources(ctx context.Context, q querier, orgID int64) ([]co
 	return s.queryResources(ctx, q, `SELECT `+resourceColumns+` FROM resources WHERE org_id = $1 ORDER BY kind, value`, orgID)
 }
 
-
 // GetResource returns one resource whose organisation is in scope.
 func (s *Store) GetResource(ctx context.Context, sc auth.Scope, id int64) (*constituency.Resource, error) {
 	var a args
