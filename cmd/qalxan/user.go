@@ -16,7 +16,7 @@ import (
 )
 
 // cliActor is who the audit log names for command-line changes.
-var cliActor = auth.Actor{Name: "cli"}
+var cliActor = auth.CLI
 
 func (a *app) userCommand() *cobra.Command {
 	c := &cobra.Command{Use: "user", Short: "Manage users and their API tokens"}

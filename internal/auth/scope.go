@@ -52,3 +52,7 @@ func (s Scope) MaxTLPRank() int {
 	}
 	return s.MaxTLP.Rank()
 }
+
+// Unlimited reports whether the scope covers every organisation at every
+// label: what creating organisations and bulk imports require.
+func (s Scope) Unlimited() bool { return s.AllOrgs && s.MaxTLP == "" }

@@ -56,18 +56,24 @@ func (u *User) Normalize() error {
 	return nil
 }
 
-// Actor is who performs an action, as the audit log records it.
+// Actor is who performs an action, as the audit log records it, and the
+// scope within which they may change things: storage refuses a change to an
+// organisation outside it, whatever the handler checked before.
 type Actor struct {
 	UserID int64  // 0 for the system itself
 	Name   string // user name, or "system" / "cli"
 	Role   Role
 	IP     string // remote address of the request, when there is one
+	Scope  Scope  // the zero Scope may change nothing
 }
 
-// System is the actor of background jobs and of the command line.
-var System = Actor{Name: "system"}
+// System is the actor of background jobs.
+var System = Actor{Name: "system", Scope: Everything}
+
+// CLI is the actor of the command line, run by whoever administers the host.
+var CLI = Actor{Name: "cli", Scope: Everything}
 
 // ActorOf returns the actor for a signed-in user.
 func ActorOf(u *User, ip string) Actor {
-	return Actor{UserID: u.ID, Name: u.Name, Role: u.Role, IP: ip}
+	return Actor{UserID: u.ID, Name: u.Name, Role: u.Role, IP: ip, Scope: ScopeFor(u)}
 }

@@ -43,7 +43,7 @@ func Load(ctx context.Context, s *storage.Store) error {
 	if err != nil {
 		return fmt.Errorf("demo: constituency: %w", err)
 	}
-	actor := auth.Actor{Name: "demo"}
+	actor := auth.Actor{Name: "demo", Scope: auth.Everything}
 	if _, err := s.ImportOrgs(ctx, actor, orgs); err != nil {
 		return fmt.Errorf("demo: import: %w", err)
 	}

@@ -107,6 +107,9 @@ func (s *Store) orgLanguage(ctx context.Context, q querier, orgID int64) (consti
 // AddContact adds a contact to an organisation.
 func (s *Store) AddContact(ctx context.Context, actor auth.Actor, orgID int64, c *constituency.Contact) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := mayChangeOrg(ctx, tx, actor, orgID); err != nil {
+			return err
+		}
 		lang, err := s.orgLanguage(ctx, tx, orgID)
 		if err != nil {
 			return err
@@ -133,6 +136,9 @@ func (s *Store) UpdateContact(ctx context.Context, actor auth.Actor, c *constitu
 		}
 		if err != nil {
 			return fmt.Errorf("storage: get contact %d: %w", c.ID, err)
+		}
+		if err := mayChangeOrg(ctx, tx, actor, before.OrgID); err != nil {
+			return errs.E(errs.NotFound, "contact %d not found", c.ID)
 		}
 		lang, err := s.orgLanguage(ctx, tx, before.OrgID)
 		if err != nil {
@@ -166,6 +172,9 @@ func (s *Store) DeleteContact(ctx context.Context, actor auth.Actor, id int64) e
 		}
 		if err != nil {
 			return fmt.Errorf("storage: get contact %d: %w", id, err)
+		}
+		if err := mayChangeOrg(ctx, tx, actor, before.OrgID); err != nil {
+			return errs.E(errs.NotFound, "contact %d not found", id)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("storage: delete contact %d: %w", id, err)

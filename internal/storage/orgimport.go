@@ -32,6 +32,9 @@ type ImportResult struct {
 // 10k organisations imports in seconds on both databases.
 func (s *Store) ImportOrgs(ctx context.Context, actor auth.Actor, orgs []constituency.Org) (ImportResult, error) {
 	var res ImportResult
+	if err := mayChangeRegistry(actor); err != nil {
+		return res, err
+	}
 	inFile := make(map[string]int, len(orgs))
 	for i := range orgs {
 		if err := orgs[i].Normalize(); err != nil {

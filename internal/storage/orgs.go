@@ -133,6 +133,9 @@ func (s *Store) getOrg(ctx context.Context, sc auth.Scope, col string, key any) 
 
 // CreateOrg adds an organisation with its resources and contacts.
 func (s *Store) CreateOrg(ctx context.Context, actor auth.Actor, o *constituency.Org) error {
+	if err := mayChangeRegistry(actor); err != nil {
+		return err
+	}
 	if err := o.Normalize(); err != nil {
 		return err
 	}
@@ -210,6 +213,9 @@ func (s *Store) UpdateOrg(ctx context.Context, actor auth.Actor, o *constituency
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := mayChangeOrg(ctx, tx, actor, o.ID); err != nil {
+			return err
+		}
 		before, err := s.orgForUpdate(ctx, tx, o.ID)
 		if err != nil {
 			return err
@@ -264,6 +270,9 @@ func (s *Store) orgForUpdate(ctx context.Context, tx *sql.Tx, id int64) (*consti
 // children lose their parent; users bound only to it lose the binding.
 func (s *Store) DeleteOrg(ctx context.Context, actor auth.Actor, id int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := mayChangeOrg(ctx, tx, actor, id); err != nil {
+			return err
+		}
 		before, err := s.orgForUpdate(ctx, tx, id)
 		if err != nil {
 			return err

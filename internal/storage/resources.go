@@ -85,6 +85,9 @@ func (s *Store) AddResource(ctx context.Context, actor auth.Actor, orgID int64, 
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := mayChangeOrg(ctx, tx, actor, orgID); err != nil {
+			return err
+		}
 		if err := s.insertResource(ctx, tx, orgID, r); err != nil {
 			return err
 		}
@@ -107,6 +110,9 @@ func (s *Store) UpdateResource(ctx context.Context, actor auth.Actor, r *constit
 		}
 		if err != nil {
 			return fmt.Errorf("storage: get resource %d: %w", r.ID, err)
+		}
+		if err := mayChangeOrg(ctx, tx, actor, before.OrgID); err != nil {
+			return errs.E(errs.NotFound, "resource %d not found", r.ID)
 		}
 		r.OrgID = before.OrgID
 		_, err = tx.ExecContext(ctx, `UPDATE resources SET kind = $1, value = $2, criticality = $3, notes = $4 WHERE id = $5`,
@@ -133,6 +139,9 @@ func (s *Store) DeleteResource(ctx context.Context, actor auth.Actor, id int64) 
 		}
 		if err != nil {
 			return fmt.Errorf("storage: get resource %d: %w", id, err)
+		}
+		if err := mayChangeOrg(ctx, tx, actor, before.OrgID); err != nil {
+			return errs.E(errs.NotFound, "resource %d not found", id)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM resources WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("storage: delete resource %d: %w", id, err)

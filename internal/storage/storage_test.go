@@ -15,7 +15,7 @@ import (
 
 var ctx = context.Background()
 
-var analyst = auth.Actor{UserID: 0, Name: "tester", Role: auth.Analyst}
+var analyst = auth.Actor{Name: "tester", Role: auth.Analyst, Scope: auth.Everything}
 
 func org(short string, res ...string) constituency.Org {
 	o := constituency.Org{ShortName: short, Name: "Org " + short, Sector: "government", Language: "az", TLP: "amber"}
@@ -406,3 +406,48 @@ func TestNotFoundIsCoded(t *testing.T) {
 }
 
 func errOf[T any](_ T, err error) error { return err }
+
+// TestWritesAreScoped: storage itself refuses changes outside the actor's
+// scope, whatever a handler checked.
+func TestWritesAreScoped(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		mine := mustCreate(t, s, func() constituency.Org {
+			o := org("mine", "mine.gov.az")
+			o.Contacts = []constituency.Contact{{Email: "a@mine.gov.az"}}
+			return o
+		}())
+		other := mustCreate(t, s, func() constituency.Org {
+			o := org("other", "other.gov.az")
+			o.Contacts = []constituency.Contact{{Email: "b@other.gov.az"}}
+			return o
+		}())
+		officer := auth.Actor{Name: "officer", Role: auth.Agency, Scope: auth.Scope{OrgIDs: []int64{mine.ID}}}
+		otherRes, otherContact := other.Resources[0], other.Contacts[0]
+		otherCopy := *other
+		refused := map[string]error{
+			"create org":      s.CreateOrg(ctx, officer, &constituency.Org{ShortName: "new", Name: "New"}),
+			"import":          errOf(s.ImportOrgs(ctx, officer, []constituency.Org{org("new")})),
+			"update org":      s.UpdateOrg(ctx, officer, &otherCopy),
+			"delete org":      s.DeleteOrg(ctx, officer, other.ID),
+			"add resource":    s.AddResource(ctx, officer, other.ID, &constituency.Resource{Value: "x.other.gov.az"}),
+			"update resource": s.UpdateResource(ctx, officer, &otherRes),
+			"delete resource": s.DeleteResource(ctx, officer, otherRes.ID),
+			"add contact":     s.AddContact(ctx, officer, other.ID, &constituency.Contact{Email: "c@other.gov.az"}),
+			"update contact":  s.UpdateContact(ctx, officer, &otherContact),
+			"delete contact":  s.DeleteContact(ctx, officer, otherContact.ID),
+			"zero actor":      s.DeleteOrg(ctx, auth.Actor{Name: "nobody"}, mine.ID),
+		}
+		for name, err := range refused {
+			if err == nil {
+				t.Errorf("%s outside the scope: succeeded, want refusal", name)
+			}
+		}
+		if got, _ := s.GetOrg(ctx, auth.Everything, other.ID); got == nil || len(got.Resources) != 1 {
+			t.Errorf("the other org changed: %+v", got)
+		}
+		// Within the scope the same actor may change its own organisation.
+		if err := s.AddResource(ctx, officer, mine.ID, &constituency.Resource{Value: "www.mine.gov.az"}); err != nil {
+			t.Errorf("change inside the scope: %v", err)
+		}
+	})
+}
