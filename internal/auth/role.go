@@ -58,6 +58,11 @@ var grants = map[Role][]Permission{
 	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard},
 }
 
+// Permissions returns what the role may do, in a stable order.
+func (r Role) Permissions() []Permission {
+	return append([]Permission{}, grants[r]...)
+}
+
 // Can reports whether the role has the permission.
 func (r Role) Can(p Permission) bool {
 	for _, g := range grants[r] {
