@@ -180,9 +180,9 @@ func (s *Store) insertOrgsByDepth(ctx context.Context, tx *sql.Tx, pending []*co
 					parent = sql.NullInt64{Int64: ids[o.Parent], Valid: true}
 				}
 				vals[i] = "(" + strings.Join([]string{s.bind(&a, o.ShortName), s.bind(&a, o.Name), s.bind(&a, string(o.Sector)), s.bind(&a, parent),
-					s.bind(&a, o.CII), s.bind(&a, string(o.Language)), s.bind(&a, string(o.TLP)), s.bind(&a, o.TLP.Rank()), s.bind(&a, now), s.bind(&a, now)}, ", ") + ")"
+					s.bind(&a, o.CII), s.bind(&a, string(o.Language)), s.bind(&a, string(o.TLP)), s.bind(&a, o.TLP.Rank()), s.bind(&a, orgSearchKey(o)), s.bind(&a, now), s.bind(&a, now)}, ", ") + ")"
 			}
-			rows, err := tx.QueryContext(ctx, `INSERT INTO orgs (short_name, name, sector, parent_id, cii, language, tlp, tlp_rank, created_at, updated_at)
+			rows, err := tx.QueryContext(ctx, `INSERT INTO orgs (short_name, name, sector, parent_id, cii, language, tlp, tlp_rank, search_key, created_at, updated_at)
 				VALUES `+strings.Join(vals, ", ")+` RETURNING id, short_name`, a...)
 			if err != nil {
 				return fmt.Errorf("storage: insert orgs: %w", err)

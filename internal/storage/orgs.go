@@ -25,7 +25,10 @@ type OrgFilter struct {
 	Query  string // part of the short name, name, or of a resource's value
 	Sector string
 	CII    *bool
-	After  string // cursor: the short name of the last row of the previous page
+	// NoContacts keeps only organisations without any contact: those no
+	// notice can reach.
+	NoContacts bool
+	After      string // cursor: the short name of the last row of the previous page
 	Limit  int    // default 50, at most 1000
 }
 
@@ -52,15 +55,16 @@ func (s *Store) ListOrgs(ctx context.Context, sc auth.Scope, f OrgFilter) ([]Org
 		(SELECT COUNT(*) FROM contacts c WHERE c.org_id = o.id)
 		FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id
 		WHERE ` + scopeCond(sc, &a, "o.id", "o.tlp_rank")
-	if t := strings.TrimSpace(strings.ToLower(f.Query)); t != "" {
-		like := a.add("%" + escapeLike(t) + "%")
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := a.add("%" + escapeLike(foldForSearch(t)) + "%")
 		// A search for a domain or address should find its owner too, in
 		// punycode or Unicode form.
-		resLike := like
-		if d, err := constituency.NormalizeDomain(t); err == nil && d != t {
-			resLike = a.add("%" + escapeLike(d) + "%")
+		resValue := strings.ToLower(t)
+		if d, err := constituency.NormalizeDomain(t); err == nil {
+			resValue = d
 		}
-		q += ` AND (LOWER(o.short_name) LIKE ` + like + ` ESCAPE '\' OR LOWER(o.name) LIKE ` + like + ` ESCAPE '\'
+		resLike := a.add("%" + escapeLike(resValue) + "%")
+		q += ` AND (o.search_key LIKE ` + like + ` ESCAPE '\'
 			OR EXISTS (SELECT 1 FROM resources r WHERE r.org_id = o.id AND r.value LIKE ` + resLike + ` ESCAPE '\'))`
 	}
 	if f.Sector != "" {
@@ -68,6 +72,9 @@ func (s *Store) ListOrgs(ctx context.Context, sc auth.Scope, f OrgFilter) ([]Org
 	}
 	if f.CII != nil {
 		q += ` AND o.cii = ` + a.add(*f.CII)
+	}
+	if f.NoContacts {
+		q += ` AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.org_id = o.id)`
 	}
 	if f.After != "" {
 		q += ` AND o.short_name > ` + a.add(f.After)
@@ -163,9 +170,9 @@ func (s *Store) insertOrg(ctx context.Context, tx *sql.Tx, o *constituency.Org) 
 		return err
 	}
 	now := s.Now()
-	err = tx.QueryRowContext(ctx, `INSERT INTO orgs (short_name, name, sector, parent_id, cii, language, tlp, tlp_rank, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-		o.ShortName, o.Name, string(o.Sector), parentID, o.CII, string(o.Language), string(o.TLP), o.TLP.Rank(), now).Scan(&o.ID)
+	err = tx.QueryRowContext(ctx, `INSERT INTO orgs (short_name, name, sector, parent_id, cii, language, tlp, tlp_rank, search_key, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+		o.ShortName, o.Name, string(o.Sector), parentID, o.CII, string(o.Language), string(o.TLP), o.TLP.Rank(), orgSearchKey(o), now).Scan(&o.ID)
 	if isUniqueViolation(err) {
 		return errs.Field("short_name", "an organisation named %q already exists", o.ShortName)
 	}
@@ -235,8 +242,8 @@ func (s *Store) updateOrgRow(ctx context.Context, tx *sql.Tx, o *constituency.Or
 	}
 	o.UpdatedAt = s.Now()
 	_, err = tx.ExecContext(ctx, `UPDATE orgs SET short_name = $1, name = $2, sector = $3, parent_id = $4, cii = $5,
-		language = $6, tlp = $7, tlp_rank = $8, updated_at = $9 WHERE id = $10`,
-		o.ShortName, o.Name, string(o.Sector), parentID, o.CII, string(o.Language), string(o.TLP), o.TLP.Rank(), o.UpdatedAt, o.ID)
+		language = $6, tlp = $7, tlp_rank = $8, search_key = $9, updated_at = $10 WHERE id = $11`,
+		o.ShortName, o.Name, string(o.Sector), parentID, o.CII, string(o.Language), string(o.TLP), o.TLP.Rank(), orgSearchKey(o), o.UpdatedAt, o.ID)
 	if isUniqueViolation(err) {
 		return errs.Field("short_name", "an organisation named %q already exists", o.ShortName)
 	}

@@ -451,3 +451,24 @@ func TestWritesAreScoped(t *testing.T) {
 		}
 	})
 }
+
+func TestSearchFoldsAzerbaijaniLetters(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		o := org("mdt", "mdt.gov.az")
+		o.Name = "Rəqəmsal İnkişaf və Nəqliyyat Nazirliyi"
+		mustCreate(t, s, o)
+		withContact := org("edu")
+		withContact.Contacts = []constituency.Contact{{Email: "cert@edu.gov.az"}}
+		mustCreate(t, s, withContact)
+		for _, q := range []string{"İnkişaf", "inkişaf", "INKIŞAF", "ınkişaf", "RƏQƏMSAL", "MDT.GOV"} {
+			got, _, err := s.ListOrgs(ctx, auth.Everything, storage.OrgFilter{Query: q})
+			if err != nil || len(got) != 1 || got[0].ShortName != "mdt" {
+				t.Errorf("search %q: got %v (%v), want mdt", q, got, err)
+			}
+		}
+		got, _, _ := s.ListOrgs(ctx, auth.Everything, storage.OrgFilter{NoContacts: true})
+		if len(got) != 1 || got[0].ShortName != "mdt" {
+			t.Errorf("without contacts: got %v, want only mdt", got)
+		}
+	})
+}

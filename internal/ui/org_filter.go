@@ -57,7 +57,7 @@ func (f orgFilter) URL(path string, extra ...string) string {
 func (f orgFilter) Active() bool { return f != orgFilter{} }
 
 func (f orgFilter) storage(after string, limit int) storage.OrgFilter {
-	sf := storage.OrgFilter{Query: f.Q, Sector: f.Sector, After: after, Limit: limit}
+	sf := storage.OrgFilter{Query: f.Q, Sector: f.Sector, NoContacts: f.Contacts == "none", After: after, Limit: limit}
 	if f.CII != "" {
 		cii := f.CII == "yes"
 		sf.CII = &cii
@@ -66,31 +66,7 @@ func (f orgFilter) storage(after string, limit int) storage.OrgFilter {
 }
 
 // listOrgs returns up to limit organisations after the cursor and the
-// cursor of the next page. Storage has no "without contacts" condition, so
-// that filter is applied here, reading on until the page is full; the
-// cursor stays the short name, so pages still line up.
+// cursor of the next page.
 func (h *handler) listOrgs(ctx context.Context, sc auth.Scope, f orgFilter, after string, limit int) ([]storage.OrgSummary, string, error) {
-	if f.Contacts == "" {
-		return h.Store.ListOrgs(ctx, sc, f.storage(after, limit))
-	}
-	var out []storage.OrgSummary
-	for {
-		batch, next, err := h.Store.ListOrgs(ctx, sc, f.storage(after, 500))
-		if err != nil {
-			return nil, "", err
-		}
-		for _, o := range batch {
-			if o.ContactCount == 0 {
-				out = append(out, o)
-			}
-		}
-		if len(out) > limit {
-			out = out[:limit]
-			return out, out[limit-1].ShortName, nil
-		}
-		if next == "" {
-			return out, "", nil
-		}
-		after = next
-	}
+	return h.Store.ListOrgs(ctx, sc, f.storage(after, limit))
 }

@@ -9,6 +9,7 @@ CREATE TABLE orgs (
     language    TEXT NOT NULL,
     tlp         TEXT NOT NULL,
     tlp_rank    INTEGER NOT NULL,
+    search_key  TEXT NOT NULL DEFAULT '',  -- short and full name folded for search (see search.go)
     created_at  TIMESTAMPTZ NOT NULL,
     updated_at  TIMESTAMPTZ NOT NULL
 );
