@@ -29,7 +29,7 @@ type OrgFilter struct {
 	// notice can reach.
 	NoContacts bool
 	After      string // cursor: the short name of the last row of the previous page
-	Limit  int    // default 50, at most 1000
+	Limit      int    // default 50, at most 1000
 }
 
 const orgColumns = `o.id, o.short_name, o.name, o.sector, COALESCE(p.short_name, ''), o.cii, o.language, o.tlp, o.created_at, o.updated_at`
