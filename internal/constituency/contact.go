@@ -48,7 +48,7 @@ func (c *Contact) Normalize(orgLang Language) error {
 		c.Language = orgLang
 	}
 	if c.Language, err = ParseLanguage(string(c.Language)); err != nil {
-		return errs.Field("contacts.language", "%s", errs.Message(err))
+		return errs.InField("contacts.language", err)
 	}
 	c.PGPKey = strings.TrimSpace(c.PGPKey)
 	if c.PGPKey != "" && !strings.HasPrefix(c.PGPKey, "-----BEGIN PGP PUBLIC KEY BLOCK-----") {

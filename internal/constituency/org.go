@@ -65,13 +65,13 @@ func (o *Org) Normalize() error {
 		o.Language = DefaultLanguage
 	}
 	if o.Language, err = ParseLanguage(string(o.Language)); err != nil {
-		return errs.Field("language", "%s", errs.Message(err))
+		return errs.InField("language", err)
 	}
 	if o.TLP == "" {
 		o.TLP = tlp.Amber
 	}
 	if o.TLP, err = tlp.Parse(string(o.TLP)); err != nil {
-		return errs.Field("tlp", "%s", errs.Message(err))
+		return errs.InField("tlp", err)
 	}
 	seen := map[string]bool{}
 	for i := range o.Resources {

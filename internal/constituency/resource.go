@@ -87,7 +87,7 @@ func (r *Resource) Normalize() error {
 		return errs.Field("resources.kind", "unknown kind %q (want domain, cidr, host, asn or url)", r.Kind)
 	}
 	if err != nil {
-		return errs.Field("resources.value", "%s", errs.Message(err))
+		return errs.InField("resources.value", err)
 	}
 	if r.Criticality == "" {
 		r.Criticality = "medium"

@@ -6,6 +6,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error for the caller's benefit.
@@ -27,6 +28,11 @@ type Error struct {
 	Message string
 	Field   string // the input field at fault, when there is one
 	Err     error  // the underlying cause, if any
+	// Format and Args are the message before formatting, without the field
+	// prefix: the user interface looks Format up in its message catalogue
+	// to show the message in the user's language.
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -40,12 +46,33 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // E builds a coded error with a formatted message.
 func E(code Code, format string, args ...any) error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Field builds an Invalid error about one input field.
 func Field(field, format string, args ...any) error {
-	return &Error{Code: Invalid, Field: field, Message: field + ": " + fmt.Sprintf(format, args...)}
+	return &Error{Code: Invalid, Field: field, Message: field + ": " + fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// Localize returns err's message in another language: translate maps a
+// message format to its translation (false when it has none). Field
+// prefixes are left out, since the message is shown next to its field.
+// Without a translation the English message is returned.
+func Localize(err error, translate func(format string) (string, bool)) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return Message(err)
+	}
+	if e.Format != "" {
+		if t, ok := translate(e.Format); ok {
+			return fmt.Sprintf(t, e.Args...)
+		}
+	}
+	msg := e.Message
+	if e.Field != "" {
+		msg = strings.TrimPrefix(msg, e.Field+": ")
+	}
+	return msg
 }
 
 // CodeOf returns the code of the first coded error in err's chain,
@@ -95,5 +122,15 @@ func Prefix(err error, prefix string) error {
 	if !errors.As(err, &e) {
 		return fmt.Errorf("%s: %w", prefix, err)
 	}
-	return &Error{Code: e.Code, Field: e.Field, Message: prefix + ": " + e.Message, Err: e.Err}
+	return &Error{Code: e.Code, Field: e.Field, Message: prefix + ": " + e.Message, Err: e.Err, Format: e.Format, Args: e.Args}
+}
+
+// InField relabels a coded error as being about field, keeping its message
+// and format (a value checked by another package, reported at our field).
+func InField(field string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	return &Error{Code: e.Code, Field: field, Message: field + ": " + e.Message, Err: e.Err, Format: e.Format, Args: e.Args}
 }

@@ -256,7 +256,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`textarea[name="resources"]`), "ədliyyə.gov.az\n203.0.113.0/24"),
 	)
 	b.submit(`form.form button[type="submit"]`)
-	b.wantText("main", "is not a valid short name")
+	b.wantText("main", "düzgün qısa ad deyil") // the domain's message, in the user's language
 	for sel, want := range map[string]string{`input[name="name"]`: "Ədliyyə Nazirliyi", `textarea[name="resources"]`: "ədliyyə.gov.az\n203.0.113.0/24"} {
 		if got, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel))); err != nil || got != want {
 			t.Errorf("after the failed submit, %s holds %q (%v), want %q", sel, got, err, want)

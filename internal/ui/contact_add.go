@@ -33,7 +33,7 @@ func (h *handler) contactAdd(w http.ResponseWriter, r *http.Request, u *auth.Use
 			return
 		}
 		f := newForm(r.PostForm)
-		f.setError(err, contactFields)
+		f.setError(requestLanguage(r, u), err, contactFields)
 		h.renderOrg(w, r, u, o, http.StatusUnprocessableEntity, nil, f)
 		return
 	}

@@ -61,17 +61,15 @@ func (f *form) fieldError(lang, field, key string, args ...any) {
 	f.Errors[field] = i18n.T(lang, key, args...)
 }
 
-// setError places a validation error from the domain next to its field.
-// fields maps the domain's field names (errs.FieldOf: "resources.value")
-// to this form's field names; an unmapped field's message goes to the top
-// of the form. The domain's messages start with the field name ("name: is
-// required"), which is redundant next to the field, so it is cut.
-func (f *form) setError(err error, fields map[string]string) {
+// setError places a validation error from the domain next to its field,
+// in the user's language. fields maps the domain's field names
+// (errs.FieldOf: "resources.value") to this form's field names; an unmapped
+// field's message goes to the top of the form. The domain's messages start
+// with the field name ("name: is required"), which is redundant next to the
+// field, so it is left out.
+func (f *form) setError(lang string, err error, fields map[string]string) {
 	field := errs.FieldOf(err)
-	msg := errs.Message(err)
-	if field != "" {
-		msg = strings.TrimPrefix(msg, field+": ")
-	}
+	msg := localError(lang, err)
 	if name, ok := fields[field]; ok {
 		f.Errors[name] = msg
 		return
@@ -99,4 +97,16 @@ func (h *handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
 func checked(r *http.Request, name string) bool {
 	v := r.PostFormValue(name)
 	return v == "on" || v == "1" || v == "true" || v == "yes"
+}
+
+// localError is a domain error's message in lang: the catalogue holds the
+// translations of the domain's message formats under "err:" + format.
+func localError(lang string, err error) string {
+	return errs.Localize(err, func(format string) (string, bool) {
+		key := "err:" + format
+		if !i18n.Has(lang, key) {
+			return "", false
+		}
+		return i18n.T(lang, key), true
+	})
 }

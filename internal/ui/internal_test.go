@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/qalxan/qalxan/internal/constituency"
+	"github.com/qalxan/qalxan/internal/errs"
 	"github.com/qalxan/qalxan/internal/tlp"
 )
 
@@ -69,5 +70,22 @@ func TestScaleBars(t *testing.T) {
 	scaleBars(bars)
 	if bars[0].Width != 100 || bars[1].Width != 1 || bars[2].Width != 0 || bars[3].Width != 50 {
 		t.Errorf("widths %+v", bars)
+	}
+}
+
+func TestDomainErrorsInTheUsersLanguage(t *testing.T) {
+	err := errs.Prefix(errs.Field("resources.value", "%q is not an IP address", "300.1.1.1"), "line 3")
+	for lang, want := range map[string]string{
+		"az": `"300.1.1.1" IP ünvanı deyil`,
+		"ru": `"300.1.1.1" не является IP-адресом`,
+		"en": `"300.1.1.1" is not an IP address`,
+	} {
+		if got := localError(lang, err); got != want {
+			t.Errorf("%s: got %q, want %q", lang, got, want)
+		}
+	}
+	// A message without a translation stays English, without its field prefix.
+	if got := localError("az", errs.Field("name", "no such message %d", 7)); got != "no such message 7" {
+		t.Errorf("untranslated: got %q", got)
 	}
 }

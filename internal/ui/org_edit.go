@@ -111,7 +111,7 @@ func (h *handler) formFailed(w http.ResponseWriter, r *http.Request, u *auth.Use
 		return
 	}
 	f := newForm(r.PostForm)
-	f.setError(err, orgFields)
+	f.setError(requestLanguage(r, u), err, orgFields)
 	h.renderOrgForm(w, r, u, o, f, http.StatusUnprocessableEntity)
 }
 

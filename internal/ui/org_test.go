@@ -66,12 +66,12 @@ func TestOrganisationFormKeepsInput(t *testing.T) {
 		message string
 	}{
 		{"bad short name", url.Values{"short_name": {"Bad Name!"}, "name": {"Keep me"}, "sector": {"finance"}},
-			"is not a valid short name"},
-		{"no name", url.Values{"short_name": {"keep-me"}, "name": {""}, "sector": {"finance"}}, "is required"},
-		{"taken short name", url.Values{"short_name": {"mdt"}, "name": {"Keep me"}, "sector": {"finance"}}, "already exists"},
-		{"unknown parent", url.Values{"short_name": {"keep-me"}, "name": {"Keep me"}, "parent": {"nosuch"}}, "does not exist"},
+			"düzgün qısa ad deyil"},
+		{"no name", url.Values{"short_name": {"keep-me"}, "name": {""}, "sector": {"finance"}}, "mütləqdir"},
+		{"taken short name", url.Values{"short_name": {"mdt"}, "name": {"Keep me"}, "sector": {"finance"}}, "artıq mövcuddur"},
+		{"unknown parent", url.Values{"short_name": {"keep-me"}, "name": {"Keep me"}, "parent": {"nosuch"}}, "mövcud deyil"},
 		{"bad resource", url.Values{"short_name": {"keep-me"}, "name": {"Keep me"}, "resources": {"ok.gov.az\nnot a domain!"}},
-			"is not a domain name"},
+			"domen adı deyil"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,14 +92,14 @@ func TestOrganisationFormKeepsInput(t *testing.T) {
 	}
 	// Edit keeps the input too.
 	c.post("/orgs/mdt/edit", url.Values{"short_name": {"mdt"}, "name": {""}, "sector": {"energy"}}).
-		want(t, http.StatusUnprocessableEntity).contains(t, "is required", `<option value="energy" selected>`)
+		want(t, http.StatusUnprocessableEntity).contains(t, "mütləqdir", `<option value="energy" selected>`)
 	// A failed resource add shows the organisation with the message and the input.
 	c.post("/orgs/mdt/resources", url.Values{"kind": {"cidr"}, "value": {"10.0.0.0/33"}, "notes": {"keep"}}).
-		want(t, http.StatusUnprocessableEntity).contains(t, "is not a network", `value="10.0.0.0/33"`, `value="keep"`, "mdt.gov.az")
+		want(t, http.StatusUnprocessableEntity).contains(t, "CIDR formatında şəbəkə deyil", `value="10.0.0.0/33"`, `value="keep"`, "mdt.gov.az")
 	c.post("/orgs/mdt/resources", url.Values{"value": {"mdt.gov.az"}}).
-		want(t, http.StatusUnprocessableEntity).contains(t, "already registered")
+		want(t, http.StatusUnprocessableEntity).contains(t, "artıq bu təşkilat üçün qeydiyyatdadır")
 	c.post("/orgs/mdt/contacts", url.Values{"email": {"not-an-address"}, "name": {"Keep Me"}}).
-		want(t, http.StatusUnprocessableEntity).contains(t, "is not an e-mail address", `value="Keep Me"`)
+		want(t, http.StatusUnprocessableEntity).contains(t, "e-poçt ünvanı deyil", `value="Keep Me"`)
 }
 
 func TestEditAndDeleteOrganisation(t *testing.T) {

@@ -32,7 +32,7 @@ func (h *handler) resourceAdd(w http.ResponseWriter, r *http.Request, u *auth.Us
 			return
 		}
 		f := newForm(r.PostForm)
-		f.setError(err, resourceFields)
+		f.setError(requestLanguage(r, u), err, resourceFields)
 		h.renderOrg(w, r, u, o, http.StatusUnprocessableEntity, f, nil)
 		return
 	}

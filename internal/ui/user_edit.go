@@ -40,7 +40,7 @@ func (h *handler) userCreate(w http.ResponseWriter, r *http.Request, u *auth.Use
 	nu := userFromForm(r, &auth.User{Name: r.PostFormValue("name")})
 	// Validate everything before hashing: the hash is deliberately slow.
 	if err := nu.Normalize(); err != nil {
-		f.setError(err, userFields)
+		f.setError(requestLanguage(r, u), err, userFields)
 	}
 	checkNewPassword(f, requestLanguage(r, u))
 	if !f.Failed() {
@@ -55,7 +55,7 @@ func (h *handler) userCreate(w http.ResponseWriter, r *http.Request, u *auth.Use
 				h.fail(w, r, u, err)
 				return
 			}
-			f.setError(err, userFields)
+			f.setError(requestLanguage(r, u), err, userFields)
 		}
 	}
 	if f.Failed() {
@@ -108,7 +108,7 @@ func (h *handler) userUpdate(w http.ResponseWriter, r *http.Request, u *auth.Use
 			h.fail(w, r, u, err)
 			return
 		}
-		f.setError(err, userFields)
+		f.setError(requestLanguage(r, u), err, userFields)
 	}
 	if f.Failed() {
 		h.renderUserForm(w, r, u, target, f, nil, http.StatusUnprocessableEntity)

@@ -23,7 +23,7 @@ func TestAdminManagesUsers(t *testing.T) {
 		"name": {"new-officer"}, "display_name": {"Nigar Əliyeva"}, "role": {"agency"}, "orgs": {""},
 		"language": {"ru"}, "password": {"short"}, "password2": {"short"},
 	}).want(t, http.StatusUnprocessableEntity)
-	r.contains(t, "an agency user must belong to an organisation", "Ən azı 12 simvol", `value="Nigar Əliyeva"`).lacks(t, `value="short"`)
+	r.contains(t, "qurum istifadəçisi bir təşkilata aid olmalıdır", "Ən azı 12 simvol", `value="Nigar Əliyeva"`).lacks(t, `value="short"`)
 	c.post("/admin/users/new", url.Values{
 		"name": {"new-officer"}, "role": {"agency"}, "orgs": {"minfin"}, "language": {"ru"},
 		"password": {"a long enough passphrase"}, "password2": {"a different passphrase"},
@@ -31,7 +31,7 @@ func TestAdminManagesUsers(t *testing.T) {
 	c.post("/admin/users/new", url.Values{
 		"name": {"new-officer"}, "role": {"agency"}, "orgs": {"nosuch"}, "language": {"ru"},
 		"password": {"a long enough passphrase"}, "password2": {"a long enough passphrase"},
-	}).want(t, http.StatusUnprocessableEntity).contains(t, `organisation &#34;nosuch&#34; does not exist`)
+	}).want(t, http.StatusUnprocessableEntity).contains(t, `&#34;nosuch&#34; təşkilatı mövcud deyil`)
 
 	c.post("/admin/users/new", url.Values{
 		"name": {"New-Officer"}, "display_name": {"Nigar Əliyeva"}, "role": {"agency"}, "orgs": {"minfin, mdt"},
