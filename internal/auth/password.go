@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 
@@ -76,8 +77,13 @@ func VerifyPassword(hash, pw string) bool {
 }
 
 // dummyHash is verified against when a login names no existing user, so a
-// failed login takes the same time whether or not the user exists.
-var dummyHash, _ = HashPassword("qalxan-dummy-password-for-timing")
+// failed login takes the same time whether or not the user exists. It is
+// made on first use: hashing costs 64 MiB and a third of a second, which
+// every command would otherwise pay at start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("qalxan-dummy-password-for-timing")
+	return h
+})
 
 // VerifyNothing burns the time of one verification.
-func VerifyNothing(pw string) { VerifyPassword(dummyHash, pw) }
+func VerifyNothing(pw string) { VerifyPassword(dummyHash(), pw) }
