@@ -87,6 +87,8 @@ func (a *app) rootCommand() *cobra.Command {
 		a.migrateCommand(),
 		a.userCommand(),
 		a.orgCommand(),
+		a.parseCommand(),
+		a.feedsCommand(),
 		a.versionCommand(),
 	)
 	return root

@@ -1,0 +1,331 @@
+// Package event is Qalxan's security event: a flat set of IntelMQ
+// harmonization keys with typed, validated, normalised values.
+//
+// An Event is a small slice of fields, each value held as its canonical
+// text plus a JSON kind. That shape is chosen for the parsers' hot path
+// (hundreds of thousands of events a second): no map and no interface
+// boxing per value, presence bits make "is this key set?" one AND while a
+// parser fills the event, fields are appended and sorted once (insertion
+// sort over a few sorted runs) when the event is encoded, JSON encoding
+// is one pass without reflection, and a parser can Reset or CopyFrom and
+// reuse one Event per row without allocating.
+package event
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/qalxan/qalxan/internal/errs"
+)
+
+// Field is one key and its value.
+type Field struct {
+	rank  int32 // the key's sort rank (see keys.go)
+	Kind  Kind
+	plain bool // the value needs no escaping in JSON (see plainType)
+	Key   string
+	Value string // canonical text; for KindJSON the JSON encoding
+}
+
+// Event is a flat IntelMQ-style event. The zero value is empty and ready.
+// An Event is not safe for concurrent use, not even for reads: encoding
+// sorts it in place.
+type Event struct {
+	fields   []Field   // sorted by (rank, Key) unless unsorted
+	unsorted bool      // a field was appended out of order since the last sort
+	known    [4]uint64 // bit rank/2 is set when that known key is present
+	extras   int       // how many extra.* fields there are
+}
+
+// New returns an empty event with room for n fields.
+func New(n int) *Event { return &Event{fields: make([]Field, 0, n)} }
+
+// Reset empties e, keeping its storage for reuse.
+func (e *Event) Reset() { *e = Event{fields: e.fields[:0]} }
+
+// Clone returns a copy of e that shares nothing with it.
+func (e *Event) Clone() *Event {
+	c := *e
+	c.fields = append([]Field(nil), e.fields...)
+	return &c
+}
+
+// Len is the number of fields.
+func (e *Event) Len() int { return len(e.fields) }
+
+// Fields returns the fields sorted by key. The slice is e's own: do not
+// modify it.
+func (e *Event) Fields() []Field {
+	e.sort()
+	return e.fields
+}
+
+// sort restores key order. Setting appends (a parser sets thirty fields
+// in whatever order its mapping has; inserting each in place cost more
+// in moves than one sort at the end).
+func (e *Event) sort() {
+	if !e.unsorted {
+		return
+	}
+	e.unsorted = false
+	f := e.fields
+	if len(f) > 64 {
+		slices.SortFunc(f, compareFields)
+		return
+	}
+	// Insertion sort: the slice is sorted runs appended one after the
+	// other, where it beats pdqsort's partitioning several times over.
+	for i := 1; i < len(f); i++ {
+		x := f[i]
+		j := i
+		for j > 0 && less(&x, &f[j-1]) {
+			f[j] = f[j-1]
+			j--
+		}
+		f[j] = x
+	}
+}
+
+func less(a, b *Field) bool {
+	if a.rank != b.rank {
+		return a.rank < b.rank
+	}
+	return a.Key < b.Key
+}
+
+func compareFields(a, b Field) int {
+	if a.rank != b.rank {
+		return cmp.Compare(a.rank, b.rank)
+	}
+	return strings.Compare(a.Key, b.Key)
+}
+
+// rankOf is the sort rank of a key name; 0 for an unknown key.
+func rankOf(key string) int32 {
+	if k, ok := keys[key]; ok {
+		return k.rank
+	}
+	if IsExtra(key) {
+		return extraRank
+	}
+	return 0
+}
+
+// find returns the index of key, or -1.
+func (e *Event) find(key string) (int, bool) { return e.findRank(rankOf(key), key) }
+
+func (e *Event) findRank(rank int32, key string) (int, bool) {
+	// The presence bits answer "not set" without a scan, the common case
+	// while a parser fills an event.
+	if rank == extraRank {
+		if e.extras == 0 {
+			return -1, false
+		}
+	} else if e.known[rank>>7]&(1<<(rank>>1&63)) == 0 {
+		return -1, false
+	}
+	// Events are small: a linear scan comparing integers is quick, and
+	// names are compared only between extra.* keys.
+	for i := range e.fields {
+		f := &e.fields[i]
+		if f.rank == rank && (rank != extraRank || f.Key == key) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// Get returns the canonical text of key's value.
+func (e *Event) Get(key string) (string, bool) {
+	if i, ok := e.find(key); ok {
+		return e.fields[i].Value, true
+	}
+	return "", false
+}
+
+// Has reports whether key is set.
+func (e *Event) Has(key string) bool { _, ok := e.find(key); return ok }
+
+// Delete removes key.
+func (e *Event) Delete(key string) {
+	if i, ok := e.find(key); ok {
+		e.mark(e.fields[i].rank, -1)
+		e.fields = append(e.fields[:i], e.fields[i+1:]...)
+	}
+}
+
+func (e *Event) put(key, value string, kind Kind) { e.putRank(rankOf(key), key, value, kind) }
+
+func (e *Event) putRank(rank int32, key, value string, kind Kind) {
+	e.putField(Field{rank: rank, Key: key, Value: value, Kind: kind})
+}
+
+func (e *Event) putField(f Field) {
+	if i, ok := e.findRank(f.rank, f.Key); ok {
+		e.fields[i] = f
+		return
+	}
+	if n := len(e.fields); n > 0 && less(&f, &e.fields[n-1]) {
+		e.unsorted = true
+	}
+	e.mark(f.rank, 1)
+	e.fields = append(e.fields, f)
+}
+
+// mark counts a field of rank in (delta 1) or out (-1).
+func (e *Event) mark(rank int32, delta int) {
+	if rank == extraRank {
+		e.extras += delta
+		return
+	}
+	bit := uint64(1) << (rank >> 1 & 63)
+	if delta > 0 {
+		e.known[rank>>7] |= bit
+	} else {
+		e.known[rank>>7] &^= bit
+	}
+}
+
+// IsIgnored reports whether a value means "no value" to IntelMQ ("", "-",
+// "N/A"): setting it is a no-op, as IntelMQ's Message.add does.
+func IsIgnored(v string) bool { return v == "" || v == "-" || v == "N/A" }
+
+// Set validates value for key, normalises it and stores it, replacing any
+// earlier value. An ignored value (see IsIgnored) changes nothing. Keys
+// under extra. take value as a JSON string; use SetExtraJSON and friends
+// for other JSON values. Setting classification.type also sets
+// classification.taxonomy, which RSIT derives from it.
+func (e *Event) Set(key, value string) error {
+	k, ok := keys[key]
+	if !ok {
+		if IsExtra(key) {
+			if !IsIgnored(value) {
+				e.put(key, value, KindString)
+			}
+			return nil
+		}
+		return &errs.Error{Code: errs.Invalid, Field: key, Message: "unknown harmonization key " + strconv.Quote(key)}
+	}
+	return e.SetKey(k, value)
+}
+
+// SetKey is Set for a key already looked up (see LookupKey): parsers
+// resolve their keys once per report, not once per value.
+func (e *Event) SetKey(k *Key, value string) error {
+	if IsIgnored(value) {
+		return nil
+	}
+	if k.Type == JSON {
+		e.putRank(extraRank, k.Name, value, KindString)
+		return nil
+	}
+	v, kind, err := normalise(k, value)
+	if err != nil {
+		return &errs.Error{Code: errs.Invalid, Field: k.Name,
+			Message: k.Name + ": invalid " + k.Type.String() + " " + strconv.Quote(clip(value)) + ": " + err.Error()}
+	}
+	switch k.Type {
+	case ClassificationType:
+		e.putRank(taxonomyKey.rank, taxonomyKey.Name, taxonomyOf[v], KindString)
+	case ClassificationTaxonomy:
+		if t, ok := e.Get("classification.type"); ok && taxonomyOf[t] != v {
+			return &errs.Error{Code: errs.Invalid, Field: k.Name,
+				Message: k.Name + ": " + strconv.Quote(v) + " does not match classification.type " + strconv.Quote(t)}
+		}
+	}
+	e.putField(Field{rank: k.rank, Key: k.Name, Value: v, Kind: kind, plain: plainType[k.Type]})
+	return nil
+}
+
+// plainType marks the types whose normalised values are ASCII without
+// quotes or backslashes, so JSON encoding copies them unscanned.
+var plainType = [...]bool{
+	IPAddress: true, IPNetwork: true, FQDN: true, DateTime: true, ClassificationTaxonomy: true,
+	ClassificationType: true, TLP: true, Base64: true, JSON: false,
+}
+
+var taxonomyKey = keys["classification.taxonomy"]
+
+// SetRawBase64 stores raw already base64-encoded, unchecked: for parsers
+// that encode a shared prefix once per report (see shadowserver).
+func (e *Event) SetRawBase64(b64 string) {
+	e.putField(Field{rank: rawKey.rank, Key: rawKey.Name, Value: b64, Kind: KindString, plain: true})
+}
+
+var rawKey = keys["raw"]
+
+// SetRaw stores data, base64-encoded, as raw.
+func (e *Event) SetRaw(data []byte) {
+	e.SetRawBase64(base64.StdEncoding.EncodeToString(data))
+}
+
+// SetExtraJSON stores a JSON value under key (which must start with extra.).
+func (e *Event) SetExtraJSON(key string, raw []byte) error {
+	if !IsExtra(key) {
+		return errs.Field(key, "not an extra. key")
+	}
+	if !validJSON(raw) {
+		return errs.Field(key, "invalid JSON %q", clip(string(raw)))
+	}
+	e.put(key, string(compactJSON(raw)), KindJSON)
+	return nil
+}
+
+// SetExtraString, SetExtraInt, SetExtraFloat and SetExtraBool store typed
+// extra values without a JSON round trip.
+// The key must start with extra. (not checked: these are for parsers that
+// build their keys from a schema).
+func (e *Event) SetExtraString(key, v string) { e.putRank(extraRank, key, v, KindString) }
+
+func (e *Event) SetExtraInt(key string, v int64) {
+	e.putRank(extraRank, key, strconv.FormatInt(v, 10), KindNumber)
+}
+
+func (e *Event) SetExtraFloat(key string, v float64) {
+	e.putRank(extraRank, key, FormatFloat(v), KindNumber)
+}
+
+func (e *Event) SetExtraBool(key string, v bool) {
+	e.putRank(extraRank, key, strconv.FormatBool(v), KindBool)
+}
+
+// clip shortens a value quoted in an error message.
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}
+
+func compactJSON(raw []byte) []byte {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return raw
+	}
+	return buf.Bytes()
+}
+
+func sortKeys(ks []*Key) { sort.Slice(ks, func(i, j int) bool { return ks[i].Name < ks[j].Name }) }
+
+// CopyFrom makes e a copy of src, reusing e's storage: a parser builds the
+// fields every event of a report shares once, and starts each row from it.
+func (e *Event) CopyFrom(src *Event) {
+	fields := append(e.fields[:0], src.fields...)
+	*e = *src
+	e.fields = fields
+}
+
+// Merge sets every field of src in e, replacing e's values: IntelMQ's
+// event.update, used for a feed's constant fields. src's values were
+// validated when they were set in it.
+func (e *Event) Merge(src *Event) {
+	for _, f := range src.fields {
+		e.putField(f)
+	}
+}

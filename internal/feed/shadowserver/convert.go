@@ -1,0 +1,258 @@
+package shadowserver
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/qalxan/qalxan/internal/event"
+)
+
+// value is a converted column: nothing, or a string, integer, float or
+// boolean (the JSON type it takes in extra.*).
+type value struct {
+	kind valueKind
+	s    string
+	i    int64
+	f    float64
+	b    bool
+}
+
+type valueKind uint8
+
+const (
+	none valueKind = iota
+	str
+	integer
+	float
+	boolean
+)
+
+func (v value) String() string {
+	switch v.kind {
+	case integer:
+		return strconv.FormatInt(v.i, 10)
+	case float:
+		return event.FormatFloat(v.f)
+	case boolean:
+		return strconv.FormatBool(v.b)
+	}
+	return v.s
+}
+
+// row gives a conversion the other columns of the current row.
+type row interface {
+	get(column string) (string, bool)
+}
+
+// conversion is one of the schema's named conversion functions. An error
+// makes the row bad (IntelMQ raises); a none value means "no value".
+type conversion func(v string, r row) (value, error)
+
+// conversions implements every conversion name Shadowserver's schema uses,
+// with the semantics of IntelMQ's shadowserver/_config.py.
+var conversions = map[string]conversion{
+	"add_UTC_to_timestamp": func(v string, _ row) (value, error) { return text(v + " UTC"), nil },
+	"convert_bool":         convertBool,
+	"validate_to_none":     validateToNone,
+	"convert_int":          convertInt,
+	"convert_float":        convertFloat,
+	"invalidate_zero":      invalidateZero,
+	"validate_ip":          validateIP,
+	"validate_network":     validateNetwork,
+	"validate_fqdn":        validateFQDN,
+	"convert_date":         func(v string, _ row) (value, error) { return date(v), nil },
+	// IntelMQ appends "+00:00" to say "UTC if no zone"; ParseTime already
+	// reads a time without a zone as UTC, and appending would spoil a value
+	// that has one ("...Z").
+	"convert_date_utc":          func(v string, _ row) (value, error) { return date(v), nil },
+	"convert_http_host_and_url": convertHTTPHostAndURL,
+	"category_or_detail":        categoryOrDetail,
+	"force_base64":              forceBase64,
+	"extract_cve_from_tag":      extractCVEFromTag,
+	"scan_exchange_taxonomy":    exchange("intrusions", "vulnerable"),
+	"scan_exchange_type":        exchange("system-compromise", "vulnerable-system"),
+	"scan_exchange_identifier":  exchange("exchange-server-webshell", "vulnerable-exchange-server"),
+}
+
+func text(s string) value { return value{kind: str, s: s} }
+
+func convertBool(v string, _ row) (value, error) {
+	switch strings.ToLower(v) {
+	case "y", "yes", "true", "enabled", "1":
+		return value{kind: boolean, b: true}, nil
+	case "n", "no", "false", "disabled", "0":
+		return value{kind: boolean, b: false}, nil
+	}
+	return value{}, nil
+}
+
+func validateToNone(v string, _ row) (value, error) {
+	if v == "" || v == "0" || v == "unknown" {
+		return value{}, nil
+	}
+	return text(v), nil
+}
+
+// pyInt parses an integer as Python's int() does for the values feeds hold.
+func pyInt(v string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return 0, errors.New("not an integer: " + strconv.Quote(v))
+	}
+	return n, nil
+}
+
+func convertInt(v string, _ row) (value, error) {
+	if v == "" {
+		return value{}, nil
+	}
+	n, err := pyInt(v)
+	return value{kind: integer, i: n}, err
+}
+
+func convertFloat(v string, _ row) (value, error) {
+	if v == "" {
+		return value{}, nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil {
+		return value{}, errors.New("not a number: " + strconv.Quote(v))
+	}
+	return value{kind: float, f: f}, nil
+}
+
+func invalidateZero(v string, _ row) (value, error) {
+	if v == "" {
+		return value{}, nil
+	}
+	n, err := pyInt(v)
+	if err != nil || n == 0 {
+		return value{}, err
+	}
+	return value{kind: integer, i: n}, nil
+}
+
+// validateIP drops 0.0.0.0, networks and anything not an address.
+func validateIP(v string, _ row) (value, error) {
+	if v == "0.0.0.0" || strings.Contains(v, "/") {
+		return value{}, nil
+	}
+	if _, err := netip.ParseAddr(strings.TrimSpace(v)); err != nil {
+		return value{}, nil
+	}
+	return text(v), nil
+}
+
+func validateNetwork(v string, _ row) (value, error) {
+	if !strings.Contains(v, "/") {
+		return value{}, nil
+	}
+	if _, err := netip.ParsePrefix(strings.TrimSpace(v)); err != nil {
+		return value{}, nil
+	}
+	return text(v), nil
+}
+
+func validateFQDN(v string, _ row) (value, error) {
+	if v == "" {
+		return value{}, nil
+	}
+	if _, err := event.NormaliseFQDN(v); err != nil {
+		return value{}, nil
+	}
+	return text(v), nil
+}
+
+// date is IntelMQ's DateTime.sanitize: a time in UTC RFC 3339, or nothing.
+func date(v string) value {
+	t, err := event.ParseTime(v)
+	if err != nil {
+		return value{}
+	}
+	return text(event.FormatTime(t))
+}
+
+var (
+	beforeSlash = regexp.MustCompile(`^[^/]*`)
+	fromSpace   = regexp.MustCompile(`\s.*$`)
+)
+
+// convertHTTPHostAndURL joins a host column and a path column into a URL.
+// Reports name them differently (cc_dns or http_host; url or http_url),
+// and some put a whole request line ("GET /x HTTP/1.1") in the path.
+func convertHTTPHostAndURL(v string, r row) (value, error) {
+	host, ok := r.get("cc_dns")
+	if !ok {
+		host, _ = r.get("http_host")
+	}
+	path, ok := r.get("url")
+	if !ok {
+		path, _ = r.get("http_url")
+	}
+	if host == "" || path == "" {
+		return text(v), nil
+	}
+	path = beforeSlash.ReplaceAllString(path, "")
+	path = fromSpace.ReplaceAllString(path, "")
+	scheme := "http"
+	if app, _ := r.get("application"); app == "http" || app == "https" {
+		scheme = app
+	}
+	return text(scheme + "://" + host + path), nil
+}
+
+// categoryOrDetail describes a compromised website by its category, or by
+// the detail column when there is no category.
+func categoryOrDetail(v string, r row) (value, error) {
+	if v != "" {
+		return text(v), nil
+	}
+	if d, _ := r.get("detail"); d != "" {
+		return text(d), nil
+	}
+	return value{}, nil
+}
+
+// forceBase64 keeps a value that already is base64 and encodes one that is
+// not.
+func forceBase64(v string, _ row) (value, error) {
+	if v == "" {
+		return value{}, nil
+	}
+	if _, err := base64.StdEncoding.Strict().DecodeString(v); err == nil {
+		return text(v), nil
+	}
+	return text(base64.StdEncoding.EncodeToString([]byte(v))), nil
+}
+
+var cveTag = regexp.MustCompile(`(?i)^cve-\d{4}-\d{4,}$`)
+
+// extractCVEFromTag picks the CVE identifiers out of a tag list such as
+// "exchange;cve-2021-26855", joined with ";" as in the tag.
+func extractCVEFromTag(v string, _ row) (value, error) {
+	var cves []string
+	for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == ',' }) {
+		if t = strings.TrimSpace(t); cveTag.MatchString(t) {
+			cves = append(cves, t)
+		}
+	}
+	if len(cves) == 0 {
+		return value{}, nil
+	}
+	return text(strings.Join(cves, ";")), nil
+}
+
+// exchange classifies a vulnerable Exchange server, or one with a web
+// shell, from its tag.
+func exchange(webshell, vulnerable string) conversion {
+	return func(v string, _ row) (value, error) {
+		if v == "exchange;webshell" {
+			return text(webshell), nil
+		}
+		return text(vulnerable), nil
+	}
+}

@@ -1,0 +1,361 @@
+package shadowserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/qalxan/qalxan/internal/errs"
+	"github.com/qalxan/qalxan/internal/event"
+	"github.com/qalxan/qalxan/internal/feed"
+)
+
+// Parser parses any Shadowserver CSV report the schema describes.
+type Parser struct {
+	Schema     *Schema // nil: the embedded schema
+	ReportType string  // fixed report type; empty: from the report's file or feed name
+}
+
+// fileNameRE is how Shadowserver names report files
+// (2026-11-20-scan_rdp-az-geo.csv): the report type is the first run of
+// word characters after the optional date. It is IntelMQ's expression.
+var fileNameRE = regexp.MustCompile(`^(?:\d{4}-\d{2}-\d{2}-)?(\w+)(-\w+)*\.csv$`)
+
+// TypeFromFileName returns the report type a file name carries, or "".
+func TypeFromFileName(name string) string {
+	m := fileNameRE.FindStringSubmatch(path.Base(strings.ReplaceAll(name, "\\", "/")))
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func (p *Parser) schema() *Schema {
+	if p.Schema != nil {
+		return p.Schema
+	}
+	return Default()
+}
+
+// Resolve finds the report type of a report: the parser's fixed type, the
+// type in the file name, or the feed name.
+func (p *Parser) Resolve(rep feed.Report) (*ReportType, error) {
+	s := p.schema()
+	want := p.ReportType
+	if want == "" {
+		want = rep.Type
+	}
+	if want == "" {
+		want = TypeFromFileName(rep.FileName)
+	}
+	if want == "" && rep.FeedName != "" {
+		if rt, ok := s.Lookup(rep.FeedName); ok {
+			return rt, nil
+		}
+	}
+	if want == "" {
+		return nil, errs.E(errs.Invalid, "shadowserver: cannot tell the report type from file name %q; name it with --report", rep.FileName)
+	}
+	if rt, ok := s.Lookup(want); ok {
+		return rt, nil
+	}
+	msg := fmt.Sprintf("shadowserver: unknown report type %q", want)
+	if near := feed.Closest(want, s.Names(), 3); len(near) > 0 {
+		msg += "; closest known: " + strings.Join(near, ", ")
+	}
+	return nil, errs.E(errs.Invalid, "%s", msg)
+}
+
+// Parse implements feed.Parser.
+func (p *Parser) Parse(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit) (feed.Stats, error) {
+	var st feed.Stats
+	rt, err := p.Resolve(rep)
+	if err != nil {
+		return st, err
+	}
+	rec := &recorder{r: r}
+	cr := csv.NewReader(rec)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // rows may be shorter or longer than the header: see below
+	cr.LazyQuotes = true
+
+	header, err := cr.Read()
+	if err == io.EOF {
+		return st, nil // an empty report has no events
+	}
+	if err != nil {
+		return st, errs.E(errs.Invalid, "shadowserver %s: header: %v", rt.Name, err)
+	}
+	header = append([]string(nil), header...)
+	header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	headerRaw := append([]byte(nil), trimLine(rec.take(0, cr.InputOffset()))...)
+	c, err := compile(rt, header, rep)
+	if err != nil {
+		return st, err
+	}
+	// raw is base64(header + "\n" + line), as IntelMQ has it. The header
+	// is the same for every row: encode its whole 3-byte groups once and
+	// per row only the rest of it and the line.
+	prefix := append(headerRaw, '\n')
+	whole := len(prefix) / 3 * 3
+	headB64 := base64.StdEncoding.EncodeToString(prefix[:whole])
+	rawBuf := append([]byte(nil), prefix[whole:]...)
+	var encBuf []byte
+	prev := cr.InputOffset()
+	e := event.New(48)
+	for {
+		if st.Rows%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return st, err
+			}
+		}
+		fields, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		end := cr.InputOffset()
+		raw := trimLine(rec.take(prev, end))
+		prev = end
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return st, fmt.Errorf("shadowserver %s: %w", rt.Name, err)
+			}
+			st.Rows++
+			st.AddBad(rep, feed.BadRow{Line: pe.StartLine, Reason: pe.Err.Error()})
+			continue
+		}
+		st.Rows++
+		// Like Python's DictReader, which IntelMQ uses: columns missing
+		// at the end of a short row have no value; cells beyond the
+		// header are dropped.
+		c.present = min(len(fields), len(header))
+		for len(fields) < len(header) {
+			fields = append(fields, "")
+		}
+		fields = fields[:len(header)]
+		rawBuf = append(rawBuf[:len(prefix)-whole], raw...)
+		encBuf = base64.StdEncoding.AppendEncode(encBuf[:0], rawBuf)
+		if err := c.build(e, fields, headB64+string(encBuf)); err != nil {
+			st.AddBad(rep, feed.BadRow{Line: line, Reason: err.Error()})
+			continue
+		}
+		if err := emit(e); err != nil {
+			return st, err
+		}
+		st.Events++
+	}
+	return st, nil
+}
+
+// target is where a mapping puts its value.
+type target uint8
+
+const (
+	toKey    target = iota // a harmonization key
+	toExtra                // extra.<name>
+	toIgnore               // nowhere (the schema's false)
+)
+
+// compiled is a mapping resolved against one report's header.
+type compiled struct {
+	m      Mapping
+	col    int
+	target target
+	key    *event.Key
+	extra  string
+	conv   conversion
+}
+
+// compiledReport is a report type resolved against one report's header:
+// column indexes, keys and conversions looked up once, not per row.
+type compiledReport struct {
+	rt       *ReportType
+	cols     map[string]int
+	required []compiled
+	optional []compiled
+	base     *event.Event // fields every event of the report has
+	constant *event.Event // the schema's constant fields, set last
+	extraCol []string     // extra.<column> for each column
+	pending  []bool       // per row: column not used by a mapping yet
+	fields   []string     // the current row, for conversions that read it
+	present  int          // columns the current row has; the rest are absent
+}
+
+func compile(rt *ReportType, header []string, rep feed.Report) (*compiledReport, error) {
+	c := &compiledReport{rt: rt, cols: make(map[string]int, len(header)),
+		base: event.New(8), constant: event.New(8),
+		extraCol: make([]string, len(header)), pending: make([]bool, len(header))}
+	for i, h := range header {
+		if _, dup := c.cols[h]; !dup {
+			c.cols[h] = i
+		}
+		c.extraCol[i] = event.ExtraPrefix + h
+	}
+	var err error
+	if c.required, err = c.resolve(rt.Required, true); err != nil {
+		return nil, err
+	}
+	if c.optional, err = c.resolve(rt.Optional, false); err != nil {
+		return nil, err
+	}
+	feedName := rep.FeedName
+	if feedName == "" {
+		feedName = rt.FeedName
+	}
+	set := func(k, v string) {
+		if err == nil && v != "" {
+			err = c.base.Set(k, v)
+		}
+	}
+	set("feed.name", feedName)
+	set("feed.provider", "Shadowserver")
+	set("feed.documentation", rt.URL)
+	set("feed.url", rep.FeedURL)
+	if !rep.Observed.IsZero() {
+		set("time.observation", event.FormatTime(rep.Observed))
+	}
+	for _, k := range rt.Constant {
+		if err == nil {
+			err = c.constant.Set(k.Key, k.Value)
+		}
+	}
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "shadowserver %s: %v", rt.Name, err)
+	}
+	return c, nil
+}
+
+func (c *compiledReport) resolve(ms []Mapping, required bool) ([]compiled, error) {
+	out := make([]compiled, 0, len(ms))
+	for _, m := range ms {
+		col, ok := c.cols[m.Column]
+		if !ok {
+			if required {
+				return nil, errs.E(errs.Invalid, "shadowserver %s: required column %q not in the header: the report format changed or this is not a %s report", c.rt.Name, m.Column, c.rt.Name)
+			}
+			continue // an optional column this report does not have
+		}
+		cm := compiled{m: m, col: col, conv: conversions[m.Conv]}
+		switch {
+		case m.Key == "":
+			cm.target = toIgnore
+		case m.Key == event.ExtraPrefix:
+			cm.target, cm.extra = toExtra, event.ExtraPrefix+m.Column
+		case event.IsExtra(m.Key):
+			cm.target, cm.extra = toExtra, m.Key
+		default:
+			if k, ok := event.LookupKey(m.Key); ok {
+				cm.target, cm.key = toKey, k
+			} else {
+				// Not an IntelMQ key (product.*, severity): IntelMQ keeps
+				// such values in extra under the key's name.
+				cm.target, cm.extra = toExtra, event.ExtraPrefix+m.Key
+			}
+		}
+		out = append(out, cm)
+	}
+	return out, nil
+}
+
+// get implements row for conversions that read other columns.
+func (c *compiledReport) get(column string) (string, bool) {
+	i, ok := c.cols[column]
+	if !ok || i >= c.present {
+		return "", false
+	}
+	return c.fields[i], true
+}
+
+// build fills e from one row, with IntelMQ's semantics: required fields
+// must convert and validate; an optional value that does not validate is
+// kept in extra under its column name; columns no mapping used go to
+// extra as they are.
+func (c *compiledReport) build(e *event.Event, fields []string, rawB64 string) error {
+	c.fields = fields
+	e.CopyFrom(c.base)
+	for i := range c.pending {
+		c.pending[i] = true
+	}
+	for i := range c.required {
+		m := &c.required[i]
+		v, err := c.convert(m)
+		if err != nil {
+			return err
+		}
+		if v.kind == none {
+			continue
+		}
+		if err := c.set(e, m, v); err != nil {
+			return err
+		}
+		c.pending[m.col] = false
+	}
+	for i := range c.optional {
+		m := &c.optional[i]
+		v, err := c.convert(m)
+		if err != nil {
+			return err
+		}
+		if v.kind == none || c.set(e, m, v) == nil {
+			c.pending[m.col] = false
+		}
+	}
+	e.Merge(c.constant)
+	e.SetRawBase64(rawB64)
+	for i, p := range c.pending {
+		if p && fields[i] != "" {
+			e.SetExtraString(c.extraCol[i], fields[i])
+		}
+	}
+	return nil
+}
+
+func (c *compiledReport) convert(m *compiled) (value, error) {
+	if m.col >= c.present {
+		return value{}, nil
+	}
+	raw := c.fields[m.col]
+	if m.conv == nil {
+		return text(raw), nil
+	}
+	v, err := m.conv(raw, c)
+	if err != nil {
+		return v, fmt.Errorf("column %s: %s: %v", m.m.Column, m.m.Conv, err)
+	}
+	return v, nil
+}
+
+func (c *compiledReport) set(e *event.Event, m *compiled, v value) error {
+	switch m.target {
+	case toKey:
+		return e.SetKey(m.key, v.String())
+	case toExtra:
+		switch v.kind {
+		case integer:
+			e.SetExtraInt(m.extra, v.i)
+		case float:
+			e.SetExtraFloat(m.extra, v.f)
+		case boolean:
+			e.SetExtraBool(m.extra, v.b)
+		default:
+			e.SetExtraString(m.extra, v.s)
+		}
+	}
+	return nil
+}
+
+// looksLikeCSV reports whether head starts with a quoted or plain header
+// row naming a timestamp column, as every Shadowserver report does.
+func looksLikeCSV(head []byte) bool {
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	return bytes.Contains(line, []byte("timestamp")) && bytes.Contains(line, []byte(","))
+}
