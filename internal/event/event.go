@@ -230,6 +230,11 @@ func (e *Event) SetKey(k *Key, value string) error {
 		return &errs.Error{Code: errs.Invalid, Field: k.Name,
 			Message: k.Name + ": invalid " + k.Type.String() + " " + strconv.Quote(clip(value)) + ": " + err.Error()}
 	}
+	if IsIgnored(v) {
+		// " -" trims to "-": a null marker after normalising is no value
+		// either, or the stored value would vanish when set again.
+		return nil
+	}
 	switch k.Type {
 	case ClassificationType:
 		e.putRank(taxonomyKey.rank, taxonomyKey.Name, taxonomyOf[v], KindString)

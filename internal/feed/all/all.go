@@ -4,7 +4,13 @@
 package all
 
 import (
+	_ "github.com/qalxan/qalxan/internal/feed/abusech"
 	_ "github.com/qalxan/qalxan/internal/feed/blocklistde"
+	_ "github.com/qalxan/qalxan/internal/feed/cymru"
+	_ "github.com/qalxan/qalxan/internal/feed/dataplane"
+	_ "github.com/qalxan/qalxan/internal/feed/microsoft"
 	_ "github.com/qalxan/qalxan/internal/feed/openphish"
+	_ "github.com/qalxan/qalxan/internal/feed/phishtank"
 	_ "github.com/qalxan/qalxan/internal/feed/shadowserver"
+	_ "github.com/qalxan/qalxan/internal/feed/spamhaus"
 )
