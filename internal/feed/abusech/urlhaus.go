@@ -43,7 +43,7 @@ func parseURLhaus(ctx context.Context, r io.Reader, rep feed.Report, emit feed.E
 	e := event.New(16)
 	cols := urlhausKeys(urlhausDefault)
 	var raw strings.Builder
-	err := eachLine(ctx, r, func(n int, line string) error {
+	err := feed.EachLine(ctx, r, func(n int, line string) error {
 		if line == "" {
 			return nil
 		}

@@ -45,7 +45,7 @@ func headed(ctx context.Context, r io.Reader, st *feed.Stats,
 	comment func(line string), row func(n int, line string, raw []byte) error) error {
 	var raw []byte // the header, then the row appended for each event
 	head := 0
-	return eachLine(ctx, r, func(n int, line string) error {
+	return feed.EachLine(ctx, r, func(n int, line string) error {
 		switch {
 		case strings.HasPrefix(line, "#"):
 			raw = append(append(raw[:head], line...), '\n')

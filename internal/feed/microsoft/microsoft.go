@@ -46,14 +46,14 @@ func parseCTIP(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit
 			_, _ = br.ReadByte()
 			continue
 		case '[':
-			return parseArray(ctx, br, rep, emit, "Microsoft CTIP", pythonJSON, interflowRecord)
+			return parseArray(ctx, br, rep, emit, "Microsoft CTIP", feed.PythonJSON, interflowRecord)
 		}
 		return azureParser.Parse(ctx, br, rep, emit)
 	}
 }
 
 func parseBing(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit) (feed.Stats, error) {
-	return parseArray(ctx, r, rep, emit, "Microsoft BingMURLs", pythonJSONSorted, bingRecord)
+	return parseArray(ctx, r, rep, emit, "Microsoft BingMURLs", feed.PythonJSONSorted, bingRecord)
 }
 
 // parseArray reads a JSON array of records; raw is each record as IntelMQ
@@ -68,7 +68,7 @@ func parseArray(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emi
 	}
 	e := event.New(20)
 	var raw []byte
-	err = eachRecord(ctx, r, func(n int, rec json.RawMessage) error {
+	err = feed.EachRecord(ctx, r, func(n int, rec json.RawMessage) error {
 		st.Rows++
 		e.CopyFrom(base)
 		var err error

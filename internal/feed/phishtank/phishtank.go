@@ -58,12 +58,12 @@ func parse(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit) (f
 	}
 	e := event.New(20)
 	var raw []byte
-	err := eachRecord(ctx, r, func(n int, rec json.RawMessage) error {
+	err := feed.EachRecord(ctx, r, func(n int, rec json.RawMessage) error {
 		st.Rows++
 		e.CopyFrom(base)
 		var err error
 		// IntelMQ keeps each record as a one-element list.
-		raw, err = pythonJSON(append(raw[:0], '['), rec)
+		raw, err = feed.PythonJSON(append(raw[:0], '['), rec)
 		if err == nil {
 			err = record(e, rec)
 		}

@@ -77,7 +77,7 @@ func parseCert(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit
 	// row can be read on its own.
 	var header []string
 	var raw []byte
-	err := eachLine(ctx, r, func(n int, line string) error {
+	err := feed.EachLine(ctx, r, func(n int, line string) error {
 		if line == "" || strings.HasPrefix(line, ";") {
 			header = append(header, line)
 			return nil

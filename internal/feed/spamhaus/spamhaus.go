@@ -57,7 +57,7 @@ func (p *dropParser) Parse(ctx context.Context, r io.Reader, rep feed.Report, em
 		return st, err
 	}
 	e := event.New(12)
-	err := eachLine(ctx, r, func(n int, line string) error {
+	err := feed.EachLine(ctx, r, func(n int, line string) error {
 		if line == "" || strings.HasPrefix(line, ";") {
 			if v, ok := strings.CutPrefix(strings.Trim(line, "; "), "Last-Modified:"); ok {
 				// A date we cannot read leaves time.source unset rather

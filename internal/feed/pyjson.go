@@ -1,4 +1,4 @@
-package phishtank
+package feed
 
 import (
 	"bytes"
@@ -6,19 +6,18 @@ import (
 	"errors"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// pythonJSON appends v, a JSON value, to dst as Python's json.dumps
+// PythonJSON appends v, a JSON value, to dst as Python's json.dumps
 // writes it (", " and ": " separators, non-ASCII as \u escapes, keys in
 // their order): IntelMQ's JSON parsers store each record so as raw, and
 // raw must compare equal.
-// (The same helper is in every provider package that needs it: the feed
-// core has none, and providers do not import each other.)
-func pythonJSON(dst, v []byte) ([]byte, error) {
+func PythonJSON(dst, v []byte) ([]byte, error) {
 	d := json.NewDecoder(bytes.NewReader(v))
 	d.UseNumber()
 	dst, err := pyValue(dst, d)
@@ -127,4 +126,59 @@ func pyString(dst []byte, s string) []byte {
 		}
 	}
 	return append(dst, '"')
+}
+
+// PythonJSONSorted is PythonJSON with json.dumps's sort_keys.
+func PythonJSONSorted(dst, v []byte) ([]byte, error) {
+	d := json.NewDecoder(bytes.NewReader(v))
+	d.UseNumber()
+	var x any
+	if err := d.Decode(&x); err != nil {
+		return dst, err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return dst, errors.New("trailing data after JSON value")
+	}
+	return pySorted(dst, x)
+}
+
+func pySorted(dst []byte, x any) ([]byte, error) {
+	var err error
+	switch x := x.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = append(pyString(dst, k), ": "...)
+			if dst, err = pySorted(dst, x[k]); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, '}'), nil
+	case []any:
+		dst = append(dst, '[')
+		for i, v := range x {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			if dst, err = pySorted(dst, v); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, ']'), nil
+	case string:
+		return pyString(dst, x), nil
+	case json.Number:
+		return pyNumber(dst, x)
+	case bool:
+		return strconv.AppendBool(dst, x), nil
+	}
+	return append(dst, "null"...), nil
 }

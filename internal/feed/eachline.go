@@ -1,4 +1,4 @@
-package abusech
+package feed
 
 import (
 	"bufio"
@@ -6,16 +6,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/qalxan/qalxan/internal/feed"
 )
 
-// eachLine calls fn with every line of r, trimmed, and its 1-based number.
-// URLhaus names its columns in a comment, so unlike feed.LineParser
-// nothing is skipped here.
-func eachLine(ctx context.Context, r io.Reader, fn func(n int, line string) error) error {
+// EachLine calls fn with every line of r, trimmed, and its 1-based number.
+// Unlike LineParser nothing is skipped: some formats carry meaning in
+// their comments (URLhaus names its columns there, Team Cymru the format).
+func EachLine(ctx context.Context, r io.Reader, fn func(n int, line string) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), feed.MaxLine)
+	sc.Buffer(make([]byte, 64<<10), MaxLine)
 	n := 0
 	for sc.Scan() {
 		n++

@@ -1,4 +1,4 @@
-package abusech
+package feed
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 	"io"
 )
 
-// eachRecord streams the elements of a JSON array, calling fn with each
+// EachRecord streams the elements of a JSON array, calling fn with each
 // and its 1-based number, so memory holds one record, not the report.
 // JSON has no lines to speak of: a bad record's BadRow.Line is its number.
-func eachRecord(ctx context.Context, r io.Reader, fn func(n int, rec json.RawMessage) error) error {
+func EachRecord(ctx context.Context, r io.Reader, fn func(n int, rec json.RawMessage) error) error {
 	d := json.NewDecoder(r)
 	if t, err := d.Token(); err != nil || t != json.Delim('[') {
 		return fmt.Errorf("not a JSON array (%v)", err)

@@ -1,4 +1,4 @@
-package phishtank
+package feed
 
 import "testing"
 
@@ -11,14 +11,21 @@ func TestPythonJSON(t *testing.T) {
 		{`{}`, `{}`},
 	}
 	for _, tt := range tests {
-		got, err := pythonJSON(nil, []byte(tt.in))
+		got, err := PythonJSON(nil, []byte(tt.in))
 		if err != nil || string(got) != tt.want {
 			t.Errorf("%s: got %s, %v; want %s", tt.in, got, err, tt.want)
 		}
 	}
 	for _, bad := range []string{`{"a":`, `[1,]`, `1 2`} {
-		if _, err := pythonJSON(nil, []byte(bad)); err == nil {
+		if _, err := PythonJSON(nil, []byte(bad)); err == nil {
 			t.Errorf("%s: no error", bad)
 		}
+	}
+}
+
+func TestPythonJSONSorted(t *testing.T) {
+	got, err := PythonJSONSorted(nil, []byte(`{"z":{"b":1,"a":[2.0,"\u00e9"]},"a":null,"Tags":1,"TLPLevel":2}`))
+	if want := `{"TLPLevel": 2, "Tags": 1, "a": null, "z": {"a": [2.0, "\u00e9"], "b": 1}}`; err != nil || string(got) != want {
+		t.Errorf("got %s, %v; want %s", got, err, want)
 	}
 }
