@@ -309,8 +309,12 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("'?' did not open the shortcut help (%v)", err)
 	}
 	b.screenshot("05b-shortcuts")
-	b.do("close help", chromedp.KeyEvent(kb.Escape))
-	b.do("keyboard j, Enter", chromedp.KeyEvent("j"))
+	// The dialog closes asynchronously; keys sent before it has closed are
+	// (rightly) ignored, so wait for it, then for j to select a row.
+	b.do("close help", chromedp.KeyEvent(kb.Escape),
+		chromedp.Poll[chromedp.Void](`!document.getElementById("shortcuts").open`, chromedp.WithPollingInterval(20*time.Millisecond)))
+	b.do("keyboard j", chromedp.KeyEvent("j"),
+		chromedp.Poll[chromedp.Void](`document.querySelector("table.grid tbody tr.selected") !== null`, chromedp.WithPollingInterval(20*time.Millisecond)))
 	b.navigateBy("Enter on the selected row", chromedp.KeyEvent("\r"))
 	if loc := b.location(); !strings.HasPrefix(loc, "/orgs/") || loc == "/orgs/" {
 		t.Errorf("j then Enter: at %s, want an organisation page", loc)
