@@ -88,6 +88,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.userCommand(),
 		a.orgCommand(),
 		a.parseCommand(),
+		a.ingestCommand(),
 		a.feedsCommand(),
 		a.versionCommand(),
 	)
