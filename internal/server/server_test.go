@@ -120,8 +120,10 @@ func TestReadyzFailsWithoutDatabase(t *testing.T) {
 
 func TestServeShutsDownGracefully(t *testing.T) {
 	s := storagetest.SQLite(t)
+	started := make(chan struct{})
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(300 * time.Millisecond)
+		close(started)
+		time.Sleep(300 * time.Millisecond) // still working when shutdown begins
 		io.WriteString(w, "finished")
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -142,7 +144,7 @@ func TestServeShutsDownGracefully(t *testing.T) {
 		resp.Body.Close()
 		got <- string(b)
 	}()
-	time.Sleep(100 * time.Millisecond) // the request is in flight
+	<-started // the request is in flight
 	cancel()
 	if body := <-got; body != "finished" {
 		t.Errorf("in-flight request during shutdown: got %q, want it to finish", body)
