@@ -1,8 +1,8 @@
 package api
 
 import (
-	"context"
 	"net/http"
+	"slices"
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/errs"
@@ -30,43 +30,31 @@ func (a *API) lookup(w http.ResponseWriter, r *http.Request, u *auth.User) error
 	if len(values) > maxLookupValues {
 		return errs.Field("value", "at most %d values per request, got %d", maxLookupValues, len(values))
 	}
-	visible := a.visibility(r.Context(), auth.ScopeFor(u))
 	m := a.d.Registry.Matcher()
+	owners := make([][]string, len(values))
+	var names []string
+	for i, v := range values {
+		owners[i] = m.Lookup(v)
+		names = append(names, owners[i]...)
+	}
+	sc := auth.ScopeFor(u)
+	var visible map[string]bool
+	if !sc.Unlimited() {
+		var err error
+		if visible, err = a.d.Store.VisibleOrgNames(r.Context(), sc, slices.Compact(slices.Sorted(slices.Values(names)))); err != nil {
+			return err
+		}
+	}
 	out := make([]lookupResult, len(values))
 	for i, v := range values {
 		out[i] = lookupResult{Value: v, Owners: []string{}}
 		// Lookup's slice is shared with the matcher: copy, never filter in place.
-		for _, owner := range m.Lookup(v) {
-			ok, err := visible(owner)
-			if err != nil {
-				return err
-			}
-			if ok {
+		for _, owner := range owners[i] {
+			if visible == nil || visible[owner] {
 				out[i].Owners = append(out[i].Owners, owner)
 			}
 		}
 	}
 	a.writeJSON(w, r, http.StatusOK, list[lookupResult]{Items: out})
 	return nil
-}
-
-// visibility returns a function reporting whether the scope may see the
-// organisation with the given short name. Storage decides, with the same
-// scope query as every other read, and each name is asked about once.
-func (a *API) visibility(ctx context.Context, sc auth.Scope) func(short string) (bool, error) {
-	if sc.AllOrgs && sc.MaxTLP == "" {
-		return func(string) (bool, error) { return true, nil }
-	}
-	known := map[string]bool{}
-	return func(short string) (bool, error) {
-		if ok, seen := known[short]; seen {
-			return ok, nil
-		}
-		_, err := a.d.Store.GetOrgByShortName(ctx, sc, short)
-		if err != nil && !errs.Is(err, errs.NotFound) {
-			return false, err
-		}
-		known[short] = err == nil
-		return err == nil, nil
-	}
 }

@@ -354,3 +354,32 @@ func (s *Store) orgsWithLists(ctx context.Context, q querier, sc auth.Scope, wit
 	}
 	return orgs, nil
 }
+
+// VisibleOrgNames returns which of the short names name organisations
+// inside the scope, in one query: for filtering answers (such as the
+// ownership matcher's, which knows every organisation) by tenancy.
+func (s *Store) VisibleOrgNames(ctx context.Context, sc auth.Scope, names []string) (map[string]bool, error) {
+	visible := make(map[string]bool, len(names))
+	if len(names) == 0 {
+		return visible, nil
+	}
+	var a args
+	ph := make([]string, len(names))
+	for i, n := range names {
+		ph[i] = a.add(n)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT o.short_name FROM orgs o WHERE o.short_name IN (`+strings.Join(ph, ", ")+`) AND `+
+		scopeCond(sc, &a, "o.id", "o.tlp_rank"), a...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: visible orgs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("storage: visible orgs: %w", err)
+		}
+		visible[n] = true
+	}
+	return visible, rows.Err()
+}

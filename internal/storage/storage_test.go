@@ -223,6 +223,9 @@ func TestTenancyInQueries(t *testing.T) {
 		if len(list) != 1 || list[0].ShortName != "public" {
 			t.Errorf("partner list: got %v, want only the TLP:CLEAR org", list)
 		}
+		if v, err := s.VisibleOrgNames(ctx, agency, []string{"mine", "other", "public", "nowhere"}); err != nil || len(v) != 1 || !v["mine"] {
+			t.Errorf("agency visible names: got %v (%v), want only mine", v, err)
+		}
 		if list, _, _ := s.ListOrgs(ctx, auth.Nothing, storage.OrgFilter{}); len(list) != 0 {
 			t.Errorf("empty scope: got %v, want nothing", list)
 		}
