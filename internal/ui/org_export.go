@@ -29,7 +29,7 @@ func (h *handler) orgExport(w http.ResponseWriter, r *http.Request, u *auth.User
 	var all []storage.OrgSummary
 	after := ""
 	for {
-		page, next, err := h.listOrgs(r.Context(), auth.ScopeFor(u), f, after, 1000)
+		page, next, err := h.Store.ListOrgs(r.Context(), auth.ScopeFor(u), f.storage(after, 1000))
 		if err != nil {
 			h.fail(w, r, u, err)
 			return

@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"context"
 	"net/url"
 	"strings"
 
-	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/constituency"
 	"github.com/qalxan/qalxan/internal/storage"
 )
@@ -63,10 +61,4 @@ func (f orgFilter) storage(after string, limit int) storage.OrgFilter {
 		sf.CII = &cii
 	}
 	return sf
-}
-
-// listOrgs returns up to limit organisations after the cursor and the
-// cursor of the next page.
-func (h *handler) listOrgs(ctx context.Context, sc auth.Scope, f orgFilter, after string, limit int) ([]storage.OrgSummary, string, error) {
-	return h.Store.ListOrgs(ctx, sc, f.storage(after, limit))
 }

@@ -26,7 +26,7 @@ func (h *handler) orgList(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	q := r.URL.Query()
 	f := parseOrgFilter(q)
 	after := q.Get("after")
-	orgs, next, err := h.listOrgs(r.Context(), auth.ScopeFor(u), f, after, orgPageSize)
+	orgs, next, err := h.Store.ListOrgs(r.Context(), auth.ScopeFor(u), f.storage(after, orgPageSize))
 	if err != nil {
 		h.fail(w, r, u, err)
 		return
