@@ -119,7 +119,7 @@ func newBrowser(t *testing.T, path, base string) *browser {
 // do runs the steps with a time limit.
 func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
@@ -129,7 +129,7 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 // text is the visible text of the first element matching sel.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
 	// textContent, not the visible text: CSS may upper-case headings.
 	s, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
@@ -163,7 +163,7 @@ func (b *browser) submit(sel string) {
 // screenshot saves the whole page as a PNG among the test artifacts.
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
 	// From the top: a page reached through an #anchor is scrolled, and a
 	// full-page capture of a scrolled page misplaces the sticky bars.
@@ -377,7 +377,7 @@ func TestBrowser(t *testing.T) {
 // a form) and waits for that page to load.
 func (b *browser) navigateBy(what string, a chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, a)); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
@@ -393,3 +393,8 @@ func (b *browser) wantNotText(sel string, subs ...string) {
 		}
 	}
 }
+
+// stepTimeout bounds one browser step. It is generous: on a loaded 2-core
+// CI machine running the race detector, a page load can take many seconds,
+// and a step that never completes still fails, just later.
+const stepTimeout = 60 * time.Second
