@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 	"unsafe"
-
 )
 
 // StoredEvent is one event row: the columns queries filter on, and the
@@ -214,4 +213,3 @@ func ipKey(ip string) string {
 	b := a.As16()
 	return hex.EncodeToString(b[:])
 }
-
