@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -11,18 +12,22 @@ import (
 	"time"
 
 	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/errs"
 )
 
 // EventFilter selects events; zero fields do not filter.
 type EventFilter struct {
 	Since, Until time.Time // time.source in [Since, Until)
 	OrgID        int64     // owned by this organisation
+	ReportID     int64     // parsed from this archived report
 	Feed         string
+	Taxonomy     string // classification.taxonomy
 	Type         string // classification.type
+	Identifier   string // classification.identifier
 	IP           string // source address, or a CIDR prefix
 	ASN          uint32 // source.asn
 	FQDN         string // source.fqdn, exactly
-	Text         string // anywhere in the event's JSON
+	Text         string // anywhere in the event's JSON; ASCII letters match either case
 	BeforeID     int64  // cursor: the id of the last row of the previous page
 	Limit        int    // default 100, at most 1000
 }
@@ -45,7 +50,7 @@ func prefixRange(p netip.Prefix) (lo, hi string) {
 // eventWhere builds the WHERE clause for sc and f. Tenancy is in the
 // query: a scope limited to some organisations sees only events one of
 // them owns, so a handler that forgets to check leaks nothing.
-func eventWhere(sc auth.Scope, f EventFilter, a *args) (string, error) {
+func (s *Store) eventWhere(sc auth.Scope, f EventFilter, a *args) (string, error) {
 	conds := []string{"1 = 1"}
 	if !sc.Unlimited() {
 		// IN, not a correlated EXISTS: the database can start from the
@@ -68,24 +73,33 @@ func eventWhere(sc auth.Scope, f EventFilter, a *args) (string, error) {
 	if !f.Until.IsZero() {
 		conds = append(conds, "e.time_source < "+a.add(f.Until.UTC()))
 	}
+	if f.ReportID != 0 {
+		conds = append(conds, "e.report_id = "+a.add(f.ReportID))
+	}
 	if f.Feed != "" {
 		conds = append(conds, "e.feed = "+a.add(f.Feed))
 	}
+	if f.Taxonomy != "" {
+		conds = append(conds, "e.taxonomy = "+a.add(f.Taxonomy))
+	}
 	if f.Type != "" {
 		conds = append(conds, "e.type = "+a.add(f.Type))
+	}
+	if f.Identifier != "" {
+		conds = append(conds, "e.identifier = "+a.add(f.Identifier))
 	}
 	if f.IP != "" {
 		if strings.Contains(f.IP, "/") {
 			p, err := netip.ParsePrefix(f.IP)
 			if err != nil {
-				return "", fmt.Errorf("storage: events: bad prefix %q: %w", f.IP, err)
+				return "", errs.Field("ip", "%q is not a network in CIDR notation", f.IP)
 			}
 			lo, hi := prefixRange(p)
 			conds = append(conds, "e.source_ipkey BETWEEN "+a.add(lo)+" AND "+a.add(hi))
 		} else {
 			k := ipKey(f.IP)
 			if k == "" {
-				return "", fmt.Errorf("storage: events: bad address %q", f.IP)
+				return "", errs.Field("ip", "%q is not an IP address", f.IP)
 			}
 			conds = append(conds, "e.source_ipkey = "+a.add(k))
 		}
@@ -97,7 +111,13 @@ func eventWhere(sc auth.Scope, f EventFilter, a *args) (string, error) {
 		conds = append(conds, "e.source_fqdn = "+a.add(strings.ToLower(f.FQDN)))
 	}
 	if f.Text != "" {
-		conds = append(conds, "e.data LIKE "+a.add("%"+escapeLike(f.Text)+"%")+" ESCAPE '\\'")
+		// SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's
+		// ILIKE does the same (and more), so both find "RDP" for "rdp".
+		like := "LIKE"
+		if s.dialect.name == "postgres" {
+			like = "ILIKE"
+		}
+		conds = append(conds, "e.data "+like+" "+a.add("%"+escapeLike(f.Text)+"%")+" ESCAPE '\\'")
 	}
 	if f.BeforeID > 0 {
 		conds = append(conds, "e.id < "+a.add(f.BeforeID))
@@ -110,7 +130,7 @@ func eventWhere(sc auth.Scope, f EventFilter, a *args) (string, error) {
 // scope may see.
 func (s *Store) ListEvents(ctx context.Context, sc auth.Scope, f EventFilter) ([]StoredEvent, error) {
 	var a args
-	where, err := eventWhere(sc, f, &a)
+	where, err := s.eventWhere(sc, f, &a)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +139,7 @@ func (s *Store) ListEvents(ctx context.Context, sc auth.Scope, f EventFilter) ([
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, `+prefixed("e.", eventColumns)+` FROM events e WHERE `+where+
+	rows, err := s.db.QueryContext(ctx, eventSelect+` WHERE `+where+
 		` ORDER BY e.id DESC LIMIT `+strconv.Itoa(limit), a...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list events: %w", err)
@@ -127,24 +147,10 @@ func (s *Store) ListEvents(ctx context.Context, sc auth.Scope, f EventFilter) ([
 	defer rows.Close()
 	var out []StoredEvent
 	for rows.Next() {
-		var e StoredEvent
-		var report sql.NullInt64
-		var tsrc sql.NullTime
-		var ipkey, data string
-		var asn int64
-		var fp []byte
-		if err := rows.Scan(&e.ID, &report, &e.Line, &fp, &tsrc, &e.TimeObservation, &e.Feed, &e.Taxonomy, &e.Type,
-			&e.Identifier, &e.SourceIP, &ipkey, &e.SourceFQDN, &asn, &data); err != nil {
+		e, err := scanEvent(rows)
+		if err != nil {
 			return nil, fmt.Errorf("storage: list events: %w", err)
 		}
-		e.Fingerprint = hex.EncodeToString(fp)
-		e.ReportID = report.Int64
-		if tsrc.Valid {
-			e.TimeSource = tsrc.Time.UTC()
-		}
-		e.TimeObservation = e.TimeObservation.UTC()
-		e.SourceASN = uint32(asn)
-		e.Data = []byte(data)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -152,6 +158,87 @@ func (s *Store) ListEvents(ctx context.Context, sc auth.Scope, f EventFilter) ([
 	}
 	rows.Close()
 	return out, s.loadOwners(ctx, sc, out)
+}
+
+// eventSelect selects the columns scanEvent reads. It names them itself
+// rather than reuse the insert path's list, so either can change alone.
+const eventSelect = `SELECT e.id, e.report_id, e.line, e.fingerprint, e.time_source, e.time_observation, e.feed, ` +
+	`e.taxonomy, e.type, e.identifier, e.source_ip, e.source_fqdn, e.source_asn, e.data FROM events e`
+
+// scanEvent reads one row of eventSelect.
+func scanEvent(row interface{ Scan(...any) error }) (StoredEvent, error) {
+	var e StoredEvent
+	var report sql.NullInt64
+	var tsrc sql.NullTime
+	var data string
+	var asn int64
+	var fp []byte
+	if err := row.Scan(&e.ID, &report, &e.Line, &fp, &tsrc, &e.TimeObservation, &e.Feed, &e.Taxonomy, &e.Type,
+		&e.Identifier, &e.SourceIP, &e.SourceFQDN, &asn, &data); err != nil {
+		return e, err
+	}
+	e.Fingerprint = hex.EncodeToString(fp)
+	e.ReportID = report.Int64
+	if tsrc.Valid {
+		e.TimeSource = tsrc.Time.UTC()
+	}
+	e.TimeObservation = e.TimeObservation.UTC()
+	e.SourceASN = uint32(asn)
+	e.Data = []byte(data)
+	return e, nil
+}
+
+// GetEvent returns one event sc may see, with the owners sc may see. An
+// event outside the scope is not found, exactly like one that does not
+// exist: an agency cannot probe for other agencies' event ids.
+func (s *Store) GetEvent(ctx context.Context, sc auth.Scope, id int64) (*StoredEvent, error) {
+	var a args
+	where, err := s.eventWhere(sc, EventFilter{}, &a)
+	if err != nil {
+		return nil, err
+	}
+	e, err := scanEvent(s.db.QueryRowContext(ctx, eventSelect+` WHERE e.id = `+a.add(id)+` AND `+where, a...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.NotFound, "event %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: get event %d: %w", id, err)
+	}
+	evs := []StoredEvent{e}
+	if err := s.loadOwners(ctx, sc, evs); err != nil {
+		return nil, err
+	}
+	return &evs[0], nil
+}
+
+// OrgShortNames maps the ids to the short names of those organisations sc
+// may see; the others are left out. It names the owners of a page of
+// events for display and export.
+func (s *Store) OrgShortNames(ctx context.Context, sc auth.Scope, ids []int64) (map[int64]string, error) {
+	names := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return names, nil
+	}
+	var a args
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = a.add(id)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.short_name FROM orgs o WHERE o.id IN (`+strings.Join(ph, ", ")+`) AND `+
+		scopeCond(sc, &a, "o.id", "o.tlp_rank"), a...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: org short names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("storage: org short names: %w", err)
+		}
+		names[id] = n
+	}
+	return names, rows.Err()
 }
 
 // loadOwners fills in the owners of a page of events, limited to the
@@ -190,7 +277,7 @@ func (s *Store) loadOwners(ctx context.Context, sc auth.Scope, evs []StoredEvent
 func (s *Store) CountEvents(ctx context.Context, sc auth.Scope, f EventFilter) (int, error) {
 	f.BeforeID, f.Limit = 0, 0
 	var a args
-	where, err := eventWhere(sc, f, &a)
+	where, err := s.eventWhere(sc, f, &a)
 	if err != nil {
 		return 0, err
 	}
@@ -199,12 +286,4 @@ func (s *Store) CountEvents(ctx context.Context, sc auth.Scope, f EventFilter) (
 		return 0, fmt.Errorf("storage: count events: %w", err)
 	}
 	return n, nil
-}
-
-func prefixed(p, cols string) string {
-	parts := strings.Split(cols, ", ")
-	for i := range parts {
-		parts[i] = p + parts[i]
-	}
-	return strings.Join(parts, ", ")
 }
