@@ -10,11 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/qalxan/qalxan/internal/feed/genericcsv"
 )
 
 // Config is the effective configuration. A field's environment variable is
@@ -29,6 +33,79 @@ type Config struct {
 	TimeZone      string        `yaml:"time_zone"`      // zone the UI shows times in
 	SessionTTL    time.Duration `yaml:"session_ttl"`    // how long a sign-in lasts
 	SecureCookies string        `yaml:"secure_cookies"` // auto (Secure unless base_url is http://), true, false
+
+	// EnrichFiles are MMDB or IP-range CSV files for AS and country, first
+	// wins (the default of ingest --enrich). QALXAN_ENRICH_FILES takes them
+	// comma-separated.
+	EnrichFiles []string `yaml:"enrich_files"`
+	// Collectors bring reports in on schedules (collect, serve).
+	Collectors []Collector `yaml:"collectors"`
+	// Feeds are partner CSV feeds described by their columns, registered
+	// under their names beside the built-in feeds.
+	Feeds []genericcsv.Config `yaml:"feeds"`
+}
+
+// Collector kinds.
+const (
+	KindFile         = "file"             // files at Path, read each round (the archive skips known content)
+	KindDropFolder   = "dropfolder"       // files dropped into the directory Path
+	KindHTTP         = "http"             // a download from URL
+	KindIMAP         = "imap"             // attachments of unseen mail
+	KindShadowserver = "shadowserver_api" // the Shadowserver Reports API
+)
+
+// DefaultSchedule is how often a collector runs when it sets no schedule.
+const DefaultSchedule = time.Hour
+
+// Collector configures one source of reports. Which fields apply depends
+// on Kind; the others must be left out. Username, Password, APIKey,
+// Secret, URL and header values may be written as ${ENV_NAME}, taken from
+// the environment when the configuration is loaded, so that secrets need
+// not be in the file.
+type Collector struct {
+	Name     string        `yaml:"name"`               // unique; the archive's source of its reports
+	Kind     string        `yaml:"kind"`               // file, dropfolder, http, imap or shadowserver_api
+	Schedule time.Duration `yaml:"schedule,omitempty"` // how often it runs; default 1h
+	Feed     string        `yaml:"feed,omitempty"`     // feed of its reports; default recognised per report
+	Report   string        `yaml:"report,omitempty"`   // report type within the feed; default from the file name
+
+	Path string `yaml:"path,omitempty"` // file: a file or glob pattern; dropfolder: the directory
+
+	URL     string            `yaml:"url,omitempty"`     // http: the download; shadowserver_api: the API root
+	Headers map[string]string `yaml:"headers,omitempty"` // http: extra request headers (an API key, say)
+
+	Addr     string `yaml:"addr,omitempty"`     // imap: host:port
+	Username string `yaml:"username,omitempty"` // imap; http: basic auth
+	Password string `yaml:"password,omitempty"` // imap; http: basic auth
+	Mailbox  string `yaml:"mailbox,omitempty"`  // imap: default INBOX
+	TLS      string `yaml:"tls,omitempty"`      // imap: tls (default), starttls or insecure
+
+	APIKey      string   `yaml:"api_key,omitempty"`      // shadowserver_api
+	Secret      string   `yaml:"secret,omitempty"`       // shadowserver_api: signs the requests
+	DownloadURL string   `yaml:"download_url,omitempty"` // shadowserver_api: where reports are fetched from
+	Reports     []string `yaml:"reports,omitempty"`      // shadowserver_api: the lists (subscriptions) to fetch; default all
+	Types       []string `yaml:"types,omitempty"`        // shadowserver_api: report types to fetch; default all
+	Days        int      `yaml:"days,omitempty"`         // shadowserver_api: how many days back to look; default 2
+}
+
+// fieldsOf says which kind-specific fields (by YAML key) each kind takes.
+var fieldsOf = map[string][]string{
+	KindFile:         {"path"},
+	KindDropFolder:   {"path"},
+	KindHTTP:         {"url", "headers", "username", "password"},
+	KindIMAP:         {"addr", "username", "password", "mailbox", "tls"},
+	KindShadowserver: {"url", "api_key", "secret", "download_url", "reports", "types", "days"},
+}
+
+// common are the fields every kind takes.
+var common = []string{"name", "kind", "schedule", "feed", "report"}
+
+// Every returns the collector's schedule: Schedule, or DefaultSchedule.
+func (c Collector) Every() time.Duration {
+	if c.Schedule > 0 {
+		return c.Schedule
+	}
+	return DefaultSchedule
 }
 
 // Defaults returns the configuration before any file, variable or flag.
@@ -62,7 +139,51 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	if err := c.applyEnv(getenv); err != nil {
 		return c, err
 	}
+	if err := c.expandSecrets(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// envRef is a ${NAME} reference to an environment variable.
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandSecrets replaces ${NAME} in the collectors' credentials, URLs and
+// header values with the variable's value. An unset variable is an error:
+// a collector logging in with an empty password only fails later, and
+// less clearly.
+func (c *Config) expandSecrets(getenv func(string) string) error {
+	for i := range c.Collectors {
+		col := &c.Collectors[i]
+		expand := func(field string, v *string) error {
+			var missing string
+			*v = envRef.ReplaceAllStringFunc(*v, func(ref string) string {
+				name := envRef.FindStringSubmatch(ref)[1]
+				val := getenv(name)
+				if val == "" && missing == "" {
+					missing = name
+				}
+				return val
+			})
+			if missing != "" {
+				return fmt.Errorf("config: collector %q: %s: environment variable %s is not set", col.Name, field, missing)
+			}
+			return nil
+		}
+		for field, v := range map[string]*string{"url": &col.URL, "username": &col.Username, "password": &col.Password,
+			"api_key": &col.APIKey, "secret": &col.Secret, "download_url": &col.DownloadURL} {
+			if err := expand(field, v); err != nil {
+				return err
+			}
+		}
+		for k, v := range col.Headers {
+			if err := expand("headers."+k, &v); err != nil {
+				return err
+			}
+			col.Headers[k] = v
+		}
+	}
+	return nil
 }
 
 // EnvName is the environment variable of a YAML key.
@@ -113,8 +234,16 @@ func setField(f reflect.Value, s string) error {
 			return err
 		}
 		f.SetBool(b)
+	case []string:
+		var list []string
+		for _, v := range strings.Split(s, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				list = append(list, v)
+			}
+		}
+		f.Set(reflect.ValueOf(list))
 	default:
-		return fmt.Errorf("unsupported type %s", f.Type())
+		return fmt.Errorf("cannot be set from the environment or a flag: write it in the configuration file")
 	}
 	return nil
 }
@@ -156,6 +285,125 @@ func (c Config) Validate() error {
 			return fmt.Errorf("config: base_url %q is not an http(s) URL", c.BaseURL)
 		}
 	}
+	for i, f := range c.EnrichFiles {
+		if strings.TrimSpace(f) == "" {
+			return fmt.Errorf("config: enrich_files[%d] is empty", i)
+		}
+	}
+	names := map[string]bool{}
+	for i, col := range c.Collectors {
+		if err := col.validate(); err != nil {
+			return fmt.Errorf("config: collectors[%d]: %w", i, err)
+		}
+		if names[col.Name] {
+			return fmt.Errorf("config: collectors[%d]: collector %q: name used twice", i, col.Name)
+		}
+		names[col.Name] = true
+	}
+	feeds := map[string]bool{}
+	for i, f := range c.Feeds {
+		if f.Name == "" {
+			return fmt.Errorf("config: feeds[%d]: name: a feed needs a name", i)
+		}
+		if f.Name != strings.ToLower(f.Name) || strings.ContainsAny(f.Name, " \t") {
+			return fmt.Errorf("config: feeds[%d]: feed %q: name: want lower case without spaces", i, f.Name)
+		}
+		if feeds[f.Name] {
+			return fmt.Errorf("config: feeds[%d]: feed %q: name used twice", i, f.Name)
+		}
+		feeds[f.Name] = true
+		if _, err := genericcsv.New(f); err != nil {
+			return fmt.Errorf("config: feeds[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// collectorName is what a collector may be called: it becomes the source
+// of its reports in the archive and the --only of collect.
+var collectorName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+
+// validate checks one collector; errors name it and the field.
+func (c Collector) validate() error {
+	if !collectorName.MatchString(c.Name) {
+		return fmt.Errorf("collector %q: name: want lower-case letters, digits, '-', '_' or '.'", c.Name)
+	}
+	fail := func(field, format string, a ...any) error {
+		return fmt.Errorf("collector %q: %s: %s", c.Name, field, fmt.Sprintf(format, a...))
+	}
+	allowed, ok := fieldsOf[c.Kind]
+	if !ok {
+		return fail("kind", "%q: want file, dropfolder, http, imap or shadowserver_api", c.Kind)
+	}
+	// A field of another kind is a mistake (a url on a dropfolder, say):
+	// say so rather than ignore it.
+	v := reflect.ValueOf(c)
+	for i := range v.NumField() {
+		key, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ",")
+		if !v.Field(i).IsZero() && !slices.Contains(common, key) && !slices.Contains(allowed, key) {
+			return fail(key, "not used by kind %s (it takes %s)", c.Kind, strings.Join(allowed, ", "))
+		}
+	}
+	if c.Schedule < 0 || (c.Schedule > 0 && c.Schedule < time.Minute) {
+		return fail("schedule", "%s: want at least 1m", c.Schedule)
+	}
+	if c.Feed != "" && c.Feed != strings.ToLower(c.Feed) {
+		return fail("feed", "%q: feed names are lower case", c.Feed)
+	}
+	httpURL := func(field, raw string) error {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fail(field, "not an http(s) URL")
+		}
+		return nil
+	}
+	switch c.Kind {
+	case KindFile, KindDropFolder:
+		if strings.TrimSpace(c.Path) == "" {
+			return fail("path", "required for kind %s", c.Kind)
+		}
+	case KindHTTP:
+		if c.URL == "" {
+			return fail("url", "required for kind http")
+		}
+		if err := httpURL("url", c.URL); err != nil {
+			return err
+		}
+		if c.Password != "" && c.Username == "" {
+			return fail("username", "required with a password")
+		}
+	case KindIMAP:
+		for field, v := range map[string]string{"addr": c.Addr, "username": c.Username, "password": c.Password} {
+			if v == "" {
+				return fail(field, "required for kind imap")
+			}
+		}
+		switch c.TLS {
+		case "", "tls", "starttls", "insecure":
+		default:
+			return fail("tls", "%q: want tls, starttls or insecure", c.TLS)
+		}
+	case KindShadowserver:
+		if c.APIKey == "" {
+			return fail("api_key", "required for kind shadowserver_api")
+		}
+		if c.Secret == "" {
+			return fail("secret", "required for kind shadowserver_api")
+		}
+		if c.URL != "" {
+			if err := httpURL("url", c.URL); err != nil {
+				return err
+			}
+		}
+		if c.DownloadURL != "" {
+			if err := httpURL("download_url", c.DownloadURL); err != nil {
+				return err
+			}
+		}
+		if c.Days < 0 || c.Days > 30 {
+			return fail("days", "%d: want 1 to 30", c.Days)
+		}
+	}
 	return nil
 }
 
@@ -179,9 +427,30 @@ func (c Config) CookiesSecure() bool {
 }
 
 // Redacted returns the configuration as YAML with secrets hidden: the
-// password of a DSN, and any field whose key names a secret.
+// password of a DSN, and the collectors' passwords, API keys, secrets,
+// header values and URL credentials.
 func (c Config) Redacted() ([]byte, error) {
 	r := c
+	r.Collectors = nil
+	if len(c.Collectors) > 0 {
+		r.Collectors = make([]Collector, len(c.Collectors))
+	}
+	for i, col := range c.Collectors {
+		for _, v := range []*string{&col.Password, &col.APIKey, &col.Secret} {
+			if *v != "" {
+				*v = redacted
+			}
+		}
+		if len(col.Headers) > 0 {
+			h := make(map[string]string, len(col.Headers))
+			for k := range col.Headers {
+				h[k] = redacted
+			}
+			col.Headers = h
+		}
+		col.URL, col.DownloadURL = redactURL(col.URL), redactURL(col.DownloadURL)
+		r.Collectors[i] = col
+	}
 	if u, err := url.Parse(r.DB); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "REDACTED")
@@ -197,4 +466,36 @@ func (c Config) Redacted() ([]byte, error) {
 		}
 	}
 	return yaml.Marshal(r)
+}
+
+const redacted = "REDACTED"
+
+// redactURL hides a URL's password and the values of query parameters
+// whose names look like credentials.
+func redactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return redacted
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), redacted)
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		n := strings.ToLower(k)
+		for _, s := range []string{"key", "token", "secret", "pass", "auth", "sig", "session", "credential"} {
+			if strings.Contains(n, s) {
+				q.Set(k, redacted)
+				changed = true
+			}
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
