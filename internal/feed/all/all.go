@@ -5,6 +5,7 @@ package all
 
 import (
 	_ "github.com/qalxan/qalxan/internal/feed/abusech"
+	_ "github.com/qalxan/qalxan/internal/feed/apwg"
 	_ "github.com/qalxan/qalxan/internal/feed/blocklistde"
 	_ "github.com/qalxan/qalxan/internal/feed/cymru"
 	_ "github.com/qalxan/qalxan/internal/feed/dataplane"
