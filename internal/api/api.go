@@ -98,6 +98,12 @@ func New(d Deps) *API {
 
 		a.route("GET", "/lookup", auth.ReadOrgs, a.lookup),
 
+		// Events: the scope decides which (an agency its own, a partner
+		// what TLP allows); every export is audited.
+		a.route("GET", "/events", auth.ReadEvents, a.listEvents),
+		a.route("GET", "/events/export", auth.ReadEvents, a.exportEvents),
+		a.route("GET", "/events/{id}", auth.ReadEvents, a.getEvent),
+
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),
 		a.route("GET", "/users/{id}", auth.ReadUsers, a.getUser),

@@ -5,8 +5,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qalxan/qalxan/internal/api"
+	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/constituency"
+	"github.com/qalxan/qalxan/internal/storage"
 )
 
 // target says which object a row's path names.
@@ -81,6 +85,15 @@ var matrix = []matrixRow{
 	// owners the caller can see.
 	{route: "GET /api/v1/lookup", query: "?value=192.0.2.5&value=198.51.100.7", want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
 
+	// Events of "own", of "other" (its data names the other organisation,
+	// so a leak trips the secrets check) and of both (owners filtered).
+	{route: "GET /api/v1/events", want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
+	{route: "GET /api/v1/events", query: "?ip=198.51.100.0/24", want: codes{200, 200, 200, 200, 200, 401}},
+	{route: "GET /api/v1/events/export", want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
+	{route: "GET /api/v1/events/export", query: "?format=json", want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
+	{route: "GET /api/v1/events/{id}", target: own, want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
+	{route: "GET /api/v1/events/{id}", target: other, want: codes{200, 200, 200, 404, 404, 401}},
+
 	{route: "GET /api/v1/users", want: codes{200, 403, 200, 403, 403, 401}},
 	{route: "POST /api/v1/users", want: codes{201, 403, 403, 403, 403, 401}},
 	{route: "GET /api/v1/users/{id}", target: own, want: codes{200, 403, 200, 403, 403, 401}},
@@ -140,6 +153,8 @@ func (f *fixture) path(pattern string, t target, caller string) string {
 		if t == other {
 			id = f.users[otherUser].ID
 		}
+	case strings.Contains(pattern, "/events/{id}"):
+		id = matrixEventID(f, org)
 	case strings.Contains(pattern, "/tokens/{id}"):
 		id = f.tokenIDs[caller]
 		if t == other {
@@ -148,6 +163,39 @@ func (f *fixture) path(pattern string, t target, caller string) string {
 	}
 	p := strings.ReplaceAll(pattern, "{org}", fmt.Sprint(org.ID))
 	return strings.ReplaceAll(p, "{id}", fmt.Sprint(id))
+}
+
+// matrixEventIPs are the addresses of the events seedMatrixEvents stores
+// for one organisation alone.
+var matrixEventIPs = map[string]string{ownOrg.ShortName: "192.0.2.5", otherOrg.ShortName: "198.51.100.7"}
+
+// seedMatrixEvents stores an event of each organisation, one of both and
+// one of nobody. The other organisation's event names it in its data.
+func seedMatrixEvents(t *testing.T, f *fixture) {
+	t.Helper()
+	ts := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
+	ev := func(name, ip, note string, owners ...int64) storage.StoredEvent {
+		return storage.StoredEvent{Fingerprint: "matrix-" + name, TimeSource: ts, TimeObservation: ts, Feed: "shadowserver",
+			Taxonomy: "vulnerable", Type: "vulnerable-system", SourceIP: ip, Owners: owners,
+			Data: []byte(fmt.Sprintf(`{"source.ip":%q,"extra.note":%q}`, ip, note))}
+	}
+	if _, _, err := f.store.InsertEvents(ctx, []storage.StoredEvent{
+		ev("own", matrixEventIPs[ownOrg.ShortName], "alpha", f.own.ID),
+		ev("other", matrixEventIPs[otherOrg.ShortName], otherOrg.Name, f.other.ID),
+		ev("both", "192.0.2.77", "shared", f.own.ID, f.other.ID),
+		ev("nobody", "203.0.113.1", "unowned"),
+	}); err != nil {
+		t.Fatalf("insert events: %v", err)
+	}
+}
+
+// matrixEventID is the id of the event only org owns.
+func matrixEventID(f *fixture, org *constituency.Org) int64 {
+	evs, err := f.store.ListEvents(ctx, auth.Everything, storage.EventFilter{IP: matrixEventIPs[org.ShortName]})
+	if err != nil || len(evs) != 1 {
+		return 0
+	}
+	return evs[0].ID
 }
 
 // matrixCase is one cell of the matrix, plus the browser variants.
@@ -215,6 +263,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// share one: reads, and requests that must be refused (had one got
 	// through, its own status would fail it).
 	shared := newFixture(t)
+	seedMatrixEvents(t, shared)
 	for _, row := range matrix {
 		method, pattern, _ := strings.Cut(row.route, " ")
 		name := fmt.Sprintf("%s/%s%s", row.route, row.target, row.query)

@@ -48,14 +48,15 @@ const (
 	ReadUsers      Permission = "users.read"     //
 	ManageOwnToken Permission = "tokens.own"     // create and revoke one's own API tokens
 	ReadDashboard  Permission = "dashboard.read" //
+	ReadEvents     Permission = "events.read"    // search and export events; the scope limits which
 )
 
 var grants = map[Role][]Permission{
-	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard},
-	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard},
-	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard},
-	Partner: {ReadOrgs, ManageOwnToken, ReadDashboard},
-	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard},
+	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents},
+	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents},
+	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard, ReadEvents},
+	Partner: {ReadOrgs, ManageOwnToken, ReadDashboard, ReadEvents},
+	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents},
 }
 
 // Permissions returns what the role may do, in a stable order.

@@ -129,16 +129,39 @@ func (s *Store) eventWhere(sc auth.Scope, f EventFilter, a *args) (string, error
 // the next page starts before the last id returned. Owners are those the
 // scope may see.
 func (s *Store) ListEvents(ctx context.Context, sc auth.Scope, f EventFilter) ([]StoredEvent, error) {
+	return s.listEvents(ctx, sc, f, pageLimit(f.Limit))
+}
+
+// ListEventsPage is ListEvents that also tells whether more follow: next
+// is the BeforeID of the following page, 0 when this page is the last.
+func (s *Store) ListEventsPage(ctx context.Context, sc auth.Scope, f EventFilter) (evs []StoredEvent, next int64, err error) {
+	limit := pageLimit(f.Limit)
+	// One row more than asked says whether there is another page without
+	// a second query.
+	if evs, err = s.listEvents(ctx, sc, f, limit+1); err != nil {
+		return nil, 0, err
+	}
+	if len(evs) > limit {
+		evs = evs[:limit]
+		next = evs[limit-1].ID
+	}
+	return evs, next, nil
+}
+
+// pageLimit is the rows a page holds: default 100, at most 1000.
+func pageLimit(n int) int {
+	if n <= 0 {
+		return 100
+	}
+	return min(n, 1000)
+}
+
+func (s *Store) listEvents(ctx context.Context, sc auth.Scope, f EventFilter, limit int) ([]StoredEvent, error) {
 	var a args
 	where, err := s.eventWhere(sc, f, &a)
 	if err != nil {
 		return nil, err
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	limit = min(limit, 1000)
 	rows, err := s.db.QueryContext(ctx, eventSelect+` WHERE `+where+
 		` ORDER BY e.id DESC LIMIT `+strconv.Itoa(limit), a...)
 	if err != nil {

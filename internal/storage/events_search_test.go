@@ -98,6 +98,20 @@ func TestEventSearchFilters(t *testing.T) {
 	})
 }
 
+func TestListEventsPage(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		_, _, ids := searchFixture(t, s)
+		evs, next, err := s.ListEventsPage(ctx, auth.Everything, storage.EventFilter{Limit: 2})
+		if err != nil || len(evs) != 2 || next != ids["e3"] {
+			t.Fatalf("first page: got %d events, next %d, %v; want 2 and next %d (e3)", len(evs), next, err, ids["e3"])
+		}
+		evs, next, err = s.ListEventsPage(ctx, auth.Everything, storage.EventFilter{Limit: 2, BeforeID: next})
+		if err != nil || len(evs) != 2 || next != 0 {
+			t.Fatalf("last page: got %d events, next %d, %v; want 2 and no next (exactly full, nothing after)", len(evs), next, err)
+		}
+	})
+}
+
 func TestEventSearchBadAddressIsInvalid(t *testing.T) {
 	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
 		for _, ip := range []string{"192.0.2.300", "192.0.2.0/33", "not-an-ip"} {
