@@ -41,6 +41,12 @@ type Event struct {
 	unsorted bool      // a field was appended out of order since the last sort
 	known    [4]uint64 // bit rank/2 is set when that known key is present
 	extras   int       // how many extra.* fields there are
+
+	// Line is where the event's row starts in its report: the 1-based
+	// line of a text report, the record number of a JSON one; 0 when
+	// unknown. Not a harmonization field and not in the JSON: the stored
+	// event points into the raw archive with it.
+	Line int
 }
 
 // New returns an empty event with room for n fields.

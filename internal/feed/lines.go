@@ -63,6 +63,7 @@ func (p *LineParser) Parse(ctx context.Context, r io.Reader, rep Report, emit Em
 			raw = p.Raw(line)
 		}
 		e.SetRaw([]byte(raw))
+		e.Line = n
 		if err := emit(e); err != nil {
 			return st, err
 		}

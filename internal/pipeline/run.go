@@ -57,7 +57,7 @@ func (p *Pipeline) run(ctx context.Context, spec feed.Spec, r io.Reader, rep fee
 	go func() { done <- p.write(ctx, cancel, out) }()
 
 	var cur []*event.Event
-	ordinal := 0 // events emitted so far: the stored "line" (see storage.StoredEvent)
+	ordinal := 0 // events emitted so far: the stored line when the parser gives none
 	send := func() error {
 		select {
 		case work <- parsed{events: cur, first: ordinal - len(cur) + 1}:
@@ -114,7 +114,11 @@ func (p *Pipeline) work(ctx context.Context, spec feed.Spec, rep feed.Report, re
 		for i, e := range c.events {
 			owners = p.enrich(e, owners[:0])
 			start := len(arena)
-			arena = p.row(spec, rep, e, c.first+i, owners, arena, &rs.rows[i])
+			line := e.Line
+			if line == 0 { // a parser that does not know its lines: the event's ordinal
+				line = c.first + i
+			}
+			arena = p.row(spec, rep, e, line, owners, arena, &rs.rows[i])
 			rs.rows[i].ReportID = reportID
 			rs.rows[i].Data = arena[start:len(arena):len(arena)]
 			if len(owners) > 0 {

@@ -18,7 +18,7 @@ import (
 type StoredEvent struct {
 	ID              int64           `json:"id"`
 	ReportID        int64           `json:"report_id,omitempty"` // 0: not from an archived report
-	Line            int             `json:"line,omitempty"`      // the event's ordinal within its report
+	Line            int             `json:"line,omitempty"`      // where the event's row starts in its report (line, or record number for JSON)
 	Fingerprint     string          `json:"fingerprint"`         // hex; includes the day of time.source; read back as its first 128 bits
 	TimeSource      time.Time       `json:"time_source,omitzero"`
 	TimeObservation time.Time       `json:"time_observation"`
@@ -61,9 +61,18 @@ func (s *Store) InsertEvents(ctx context.Context, batch []StoredEvent) (inserted
 				return fmt.Errorf("storage: insert events: %w", err)
 			}
 		}
+		// Full-size statements have the same text: prepared once per
+		// transaction, SQLite parses 7,000 placeholders once instead of
+		// once per 500 rows (a tenth of the writer's time).
+		stmts := map[int]*sql.Stmt{}
+		defer func() {
+			for _, st := range stmts {
+				st.Close()
+			}
+		}()
 		for start := 0; start < len(batch); start += eventsPerInsert {
 			part := batch[start:min(start+eventsPerInsert, len(batch))]
-			n, err := s.insertEventRows(ctx, tx, part)
+			n, err := s.insertEventRows(ctx, tx, stmts, part)
 			if err != nil {
 				return err
 			}
@@ -79,7 +88,7 @@ func (s *Store) InsertEvents(ctx context.Context, batch []StoredEvent) (inserted
 
 // insertEventRows inserts up to eventsPerInsert events and their owners
 // with one statement each, and returns how many events were new.
-func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, part []StoredEvent) (int, error) {
+func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, part []StoredEvent) (int, error) {
 	a := make(args, 0, len(part)*eventColumnCount)
 	keys := make([][]byte, len(part))
 	var q strings.Builder
@@ -113,7 +122,15 @@ func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, part []StoredEv
 	// RETURNING gives only the inserted rows, which are the ones that need
 	// owners.
 	q.WriteString(" ON CONFLICT (fingerprint) DO NOTHING RETURNING id, fingerprint")
-	rows, err := tx.QueryContext(ctx, q.String(), a...)
+	st := stmts[len(part)]
+	if st == nil {
+		var err error
+		if st, err = tx.PrepareContext(ctx, q.String()); err != nil {
+			return 0, fmt.Errorf("storage: insert events: %w", err)
+		}
+		stmts[len(part)] = st
+	}
+	rows, err := st.QueryContext(ctx, a...)
 	if err != nil {
 		return 0, fmt.Errorf("storage: insert events: %w", err)
 	}

@@ -1,16 +1,11 @@
 package storage
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -27,9 +22,9 @@ const (
 )
 
 // DefaultMaxReportSize bounds a report's uncompressed size when the caller
-// sets no limit. The compressed content is held in memory on its way into
-// the database, so the limit also bounds memory.
-const DefaultMaxReportSize = 512 << 20
+// sets no limit. Reports stream into the archive in chunks, so this bounds
+// disk use, not memory: a 5-million-row Shadowserver report is about 1 GB.
+const DefaultMaxReportSize = 8 << 30
 
 // ArchivedReport is a raw report's record in the archive, without its
 // content.
@@ -65,7 +60,7 @@ type ReportFilter struct {
 	Limit       int   // default 100, at most 1000
 }
 
-const reportColumns = `id, source, feed, file_name, received_at, meta, sha256, size, LENGTH(content), status, reason, events, bad_rows, parsed_at`
+const reportColumns = `id, source, feed, file_name, received_at, meta, sha256, size, stored_size, status, reason, events, bad_rows, parsed_at`
 
 func scanReport(sc interface{ Scan(...any) error }) (*ArchivedReport, error) {
 	var r ArchivedReport
@@ -88,64 +83,6 @@ func scanReport(sc interface{ Scan(...any) error }) (*ArchivedReport, error) {
 	return &r, nil
 }
 
-// ArchiveReport stores a report's content, compressed, and returns its id.
-// The content is hashed while it is compressed, in one pass; a report whose
-// content is already archived is not stored again: its existing id is
-// returned with duplicate set, so re-delivered mail or an unchanged
-// download creates no second set of events. Content larger than r.MaxSize
-// is refused with an Invalid error.
-func (s *Store) ArchiveReport(ctx context.Context, r ArchivedReport, content io.Reader) (id int64, duplicate bool, err error) {
-	if strings.TrimSpace(r.Source) == "" {
-		return 0, false, errs.Field("source", "name the collector the report came from")
-	}
-	limit := r.MaxSize
-	if limit <= 0 {
-		limit = DefaultMaxReportSize
-	}
-	var blob bytes.Buffer
-	h := sha256.New()
-	zw, _ := gzip.NewWriterLevel(&blob, gzip.BestSpeed) // speed over ratio: ingest waits for this
-	// One byte past the limit tells an over-sized report from one exactly
-	// at the limit.
-	n, err := io.Copy(io.MultiWriter(h, zw), io.LimitReader(content, limit+1))
-	if err != nil {
-		return 0, false, fmt.Errorf("storage: archive report %q: read: %w", r.FileName, err)
-	}
-	if n > limit {
-		return 0, false, errs.E(errs.Invalid, "report %q is larger than the limit of %d bytes", r.FileName, limit)
-	}
-	if err := zw.Close(); err != nil {
-		return 0, false, fmt.Errorf("storage: archive report %q: compress: %w", r.FileName, err)
-	}
-	meta := []byte("{}")
-	if len(r.Meta) > 0 {
-		if meta, err = json.Marshal(r.Meta); err != nil {
-			return 0, false, fmt.Errorf("storage: archive report %q: meta: %w", r.FileName, err)
-		}
-	}
-	received := r.ReceivedAt
-	if received.IsZero() {
-		received = s.Now()
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		// DO NOTHING rather than catching the unique violation: in
-		// PostgreSQL a failed statement aborts the whole transaction.
-		err := tx.QueryRowContext(ctx, `INSERT INTO reports (source, feed, file_name, received_at, meta, sha256, size, compression, content, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'gzip', $8, $9) ON CONFLICT (sha256) DO NOTHING RETURNING id`,
-			r.Source, r.Feed, r.FileName, received.UTC(), string(meta), sum, n, blob.Bytes(), string(ReportReceived)).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			duplicate = true
-			err = tx.QueryRowContext(ctx, `SELECT id FROM reports WHERE sha256 = $1`, sum).Scan(&id)
-		}
-		if err != nil {
-			return fmt.Errorf("storage: archive report %q: %w", r.FileName, err)
-		}
-		return nil
-	})
-	return id, duplicate, err
-}
-
 // GetReport returns an archived report's record.
 func (s *Store) GetReport(ctx context.Context, id int64) (*ArchivedReport, error) {
 	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE id = $1`, id))
@@ -156,26 +93,6 @@ func (s *Store) GetReport(ctx context.Context, id int64) (*ArchivedReport, error
 		return nil, fmt.Errorf("storage: get report %d: %w", id, err)
 	}
 	return r, nil
-}
-
-// OpenReport returns an archived report's record and its content,
-// decompressed as it is read. The caller closes the reader. The compressed
-// blob is held in memory while the reader is open (the database drivers
-// hand out whole values); it was bounded when it was archived.
-func (s *Store) OpenReport(ctx context.Context, id int64) (*ArchivedReport, io.ReadCloser, error) {
-	r, err := s.GetReport(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	var blob []byte
-	if err := s.db.QueryRowContext(ctx, `SELECT content FROM reports WHERE id = $1`, id).Scan(&blob); err != nil {
-		return nil, nil, fmt.Errorf("storage: open report %d: %w", id, err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(blob))
-	if err != nil {
-		return nil, nil, fmt.Errorf("storage: open report %d: %w", id, err)
-	}
-	return r, zr, nil
 }
 
 // ListReports returns the archived reports matching f, newest first. The

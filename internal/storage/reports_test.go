@@ -2,7 +2,9 @@ package storage_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -196,6 +198,76 @@ func TestOpenReportNotFound(t *testing.T) {
 	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
 		if _, _, err := s.OpenReport(ctx, 42); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("got %v, want not_found", err)
+		}
+	})
+}
+
+// TestReportSpansChunks archives incompressible content of several chunks
+// (so the archive never holds it whole) and reads it back byte for byte;
+// the same content again is a duplicate and leaves no chunks behind.
+func TestReportSpansChunks(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		content := make([]byte, 3<<20+12345)
+		rng := rand.NewChaCha8([32]byte{1})
+		rng.Read(content)
+		in := storage.ArchivedReport{Source: "test", FileName: "big.bin"}
+		id, dup, err := s.ArchiveReport(ctx, in, bytes.NewReader(content))
+		if err != nil || dup {
+			t.Fatalf("got %d, %v, %v; want a new report", id, dup, err)
+		}
+		meta, rc, err := s.OpenReport(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || !bytes.Equal(got, content) {
+			t.Fatalf("read back %d bytes (%v), want the %d archived", len(got), err, len(content))
+		}
+		// Random bytes do not compress: the gzip stream is a little larger
+		// than the content, so it took four chunks.
+		if meta.StoredSize < int64(len(content)) || meta.Size != int64(len(content)) {
+			t.Errorf("sizes: got stored %d, size %d; want stored ≥ size = %d", meta.StoredSize, meta.Size, len(content))
+		}
+		again, dup, err := s.ArchiveReport(ctx, in, bytes.NewReader(content))
+		if err != nil || !dup || again != id {
+			t.Errorf("again: got %d, %v, %v; want duplicate of %d", again, dup, err, id)
+		}
+		if n := countRows(t, s, "report_chunks"); n != 4 {
+			t.Errorf("chunks: got %d rows, want 4 (the duplicate's rolled back)", n)
+		}
+	})
+}
+
+func countRows(t *testing.T, s *storage.Store, table string) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestReportArchivedBeforeChunks reads a report stored the old way, whole
+// in reports.content, as the 0004 migration leaves it.
+func TestReportArchivedBeforeChunks(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		var blob bytes.Buffer
+		zw := gzip.NewWriter(&blob)
+		zw.Write([]byte("old,report\n"))
+		zw.Close()
+		var id int64
+		if err := s.DB().QueryRowContext(ctx, `INSERT INTO reports (source, received_at, sha256, size, compression, content, stored_size)
+			VALUES ('old', $1, 'x', 11, 'gzip', $2, $3) RETURNING id`, time.Now().UTC(), blob.Bytes(), blob.Len()).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		_, rc, err := s.OpenReport(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		if got, err := io.ReadAll(rc); err != nil || string(got) != "old,report\n" {
+			t.Errorf("got %q, %v; want the old content", got, err)
 		}
 	})
 }

@@ -96,6 +96,7 @@ func parseDSN(dsn string) (dialect, string, string, error) {
 		"journal_mode(WAL)",
 		"synchronous(NORMAL)", // safe with WAL: a power cut loses at most the last commits, never integrity
 		"busy_timeout(10000)",
+		"temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)
 	}

@@ -71,6 +71,7 @@ func parseURLhaus(ctx context.Context, r io.Reader, rep feed.Report, emit feed.E
 		_ = w.Write(rec) // a strings.Builder does not fail
 		w.Flush()
 		e.SetRaw([]byte(raw.String()))
+		e.Line = n
 		if err := emit(e); err != nil {
 			return err
 		}

@@ -101,6 +101,7 @@ func parseBogons(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Em
 			return nil
 		}
 		e.SetRaw(raw)
+		e.Line = n
 		if err := emit(e); err != nil {
 			return err
 		}
@@ -149,6 +150,7 @@ func parseCAP(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit)
 		// One event per destination port, as IntelMQ splits them.
 		for _, p := range ports {
 			_ = e.Set("destination.port", p) // newRow checked it is a port number
+			e.Line = n
 			if err := emit(e); err != nil {
 				return err
 			}

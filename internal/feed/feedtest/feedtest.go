@@ -68,7 +68,15 @@ func Parse(t testing.TB, p feed.Parser, file string, rep feed.Report) ([]map[str
 		t.Fatal(err)
 	}
 	var got []map[string]any
+	lastLine := 0
 	st, err := p.Parse(context.Background(), bytes.NewReader(data), rep, func(e *event.Event) error {
+		// The stored event points into the raw archive by its line: every
+		// parser must say where each row starts, in increasing order
+		// (a row may give several events, so equal lines are fine).
+		if e.Line <= 0 || e.Line < lastLine {
+			return fmt.Errorf("event %d: line %d after line %d, want a 1-based line in report order", len(got), e.Line, lastLine)
+		}
+		lastLine = e.Line
 		m, err := decode(e.AppendJSON(nil))
 		if err != nil {
 			return fmt.Errorf("event %d is not valid JSON: %w", len(got), err)

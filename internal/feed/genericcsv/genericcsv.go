@@ -127,6 +127,7 @@ func (p *Parser) Parse(ctx context.Context, r io.Reader, rep feed.Report, emit f
 		_ = w.Write(rec) // a strings.Builder does not fail
 		w.Flush()
 		e.SetRaw([]byte(raw.String()))
+		e.Line = n
 		if err := emit(e); err != nil {
 			return st, err
 		}

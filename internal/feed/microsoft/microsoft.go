@@ -85,6 +85,7 @@ func parseArray(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emi
 			return nil
 		}
 		e.SetRaw(append(raw, ']'))
+		e.Line = n
 		if err := emit(e); err != nil {
 			return err
 		}

@@ -72,6 +72,7 @@ func parse(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit) (f
 			return nil
 		}
 		e.SetRaw(append(raw, ']'))
+		e.Line = n
 		if err := emit(e); err != nil {
 			return err
 		}

@@ -148,6 +148,7 @@ func (p *Parser) Parse(ctx context.Context, r io.Reader, rep feed.Report, emit f
 			st.AddBad(rep, feed.BadRow{Line: line, Reason: err.Error()})
 			continue
 		}
+		e.Line = line
 		if err := emit(e); err != nil {
 			return st, err
 		}

@@ -93,6 +93,7 @@ func parseCert(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit
 			raw = append(append(raw, h...), '\n')
 		}
 		e.SetRaw(append(raw, line...))
+		e.Line = n
 		if err := emit(e); err != nil {
 			return err
 		}

@@ -73,6 +73,7 @@ func (p *dropParser) Parse(ctx context.Context, r io.Reader, rep feed.Report, em
 			return nil
 		}
 		e.SetRaw([]byte(line))
+		e.Line = n
 		if err := emit(e); err != nil {
 			return err
 		}
