@@ -122,6 +122,7 @@ func parse(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit) (f
 			raw.Write(rec)
 		}
 		e.SetRaw(raw.Bytes())
+		e.Line = n
 		if err := emit(e); err != nil {
 			return err
 		}
