@@ -1,17 +1,20 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/qalxan/qalxan/internal/config"
 	"github.com/qalxan/qalxan/internal/demo"
+	"github.com/qalxan/qalxan/internal/pipeline"
 	"github.com/qalxan/qalxan/internal/storage"
 )
 
@@ -22,7 +25,8 @@ func (a *app) demoCommand() *cobra.Command {
 		Short: "Run the server on a fresh database filled with a demo constituency",
 		Long: "Start Qalxan on an embedded SQLite database in a new temporary directory, load a\n" +
 			"fictional constituency (ministries, banks, energy, telecom, health, education) and\n" +
-			"demo users, print the address and the sign-ins, and serve until Ctrl-C.",
+			"demo users, ingest a generated month of feed reports (Shadowserver, OpenPhish, URLhaus,\n" +
+			"Spamhaus DROP), print the address and the sign-ins, and serve until Ctrl-C.",
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := a.config(cmd)
@@ -50,6 +54,9 @@ func (a *app) demoCommand() *cobra.Command {
 			if err := demo.Load(ctx, s); err != nil {
 				return err
 			}
+			if err := a.demoMonth(ctx, cfg, s); err != nil {
+				return err
+			}
 			return a.serve(ctx, cfg, s, func(addr net.Addr) {
 				fmt.Fprintf(a.stdout, "Qalxan demo: http://%s/\n", addr)
 				fmt.Fprintf(a.stdout, "data directory: %s (%s)\n\nsign in as:\n", dir, map[bool]string{true: "kept", false: "deleted at exit"}[keep])
@@ -63,4 +70,24 @@ func (a *app) demoCommand() *cobra.Command {
 	c.Flags().String("addr", config.Defaults().Addr, "listen address HOST:PORT")
 	c.Flags().BoolVar(&keep, "keep", false, "keep the data directory after exit")
 	return c
+}
+
+// demoMonth ingests a generated month of feed reports, so that the events
+// pages and their owners have something to show, unless the demo
+// database already holds events.
+func (a *app) demoMonth(ctx context.Context, cfg config.Config, s *storage.Store) error {
+	orgs, err := s.MatcherOrgs(ctx)
+	if err != nil {
+		return err
+	}
+	m, ids := pipeline.Owners(orgs)
+	p := pipeline.New(pipeline.Config{Store: s, Matcher: m, OrgIDs: ids})
+	start := time.Now()
+	st, loaded, err := demo.LoadMonth(ctx, s, p, start)
+	if err != nil || !loaded {
+		return err
+	}
+	a.logger(cfg).Info("demo: ingested a month of feed reports", "days", demo.Days, "events", st.Events,
+		"duplicates", st.Duplicates, "bad_rows", st.Bad, "owned", st.Owned, "seconds", time.Since(start).Round(10*time.Millisecond).Seconds())
+	return nil
 }
