@@ -23,6 +23,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("POST /logout", h.logout)
 	page("GET /{$}", h.dashboard)
 	page("GET /search", h.search)
+	page("GET /events", h.eventList)
+	page("GET /events/{id}", h.eventView)
 
 	// Pages about the whole list sit under /orgs/-/: "-" cannot start a
 	// short name, so no organisation (not even one called "new") is hidden
