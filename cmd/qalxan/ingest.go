@@ -47,6 +47,9 @@ func (a *app) ingestCommand() *cobra.Command {
 				return err
 			}
 			defer s.Close()
+			if !cmd.Flags().Changed("enrich") {
+				enrichFiles = cfg.EnrichFiles
+			}
 			en, err := enrich.New(&enrich.Config{Files: enrichFiles, Logger: a.logger(cfg)})
 			if err != nil {
 				return err
@@ -81,7 +84,7 @@ func (a *app) ingestCommand() *cobra.Command {
 	f.StringVar(&feedName, "feed", "", "feed name (see 'qalxan feeds'); default: recognised from each file")
 	f.StringVar(&reportType, "report", "", "report type within the feed (e.g. scan_rdp); default: from the file name")
 	f.StringVar(&observed, "observed", "", "time.observation for the events (default now)")
-	f.StringSliceVar(&enrichFiles, "enrich", nil, "MMDB or IP-range CSV file for AS and country (repeatable; first wins)")
+	f.StringSliceVar(&enrichFiles, "enrich", nil, "MMDB or IP-range CSV file for AS and country (repeatable; first wins; default enrich_files of the configuration)")
 	return c
 }
 

@@ -87,9 +87,12 @@ func (a *app) rootCommand() *cobra.Command {
 		a.migrateCommand(),
 		a.userCommand(),
 		a.orgCommand(),
-		a.parseCommand(),
-		a.ingestCommand(),
-		a.feedsCommand(),
+		a.withConfiguredFeeds(a.parseCommand()),
+		a.withConfiguredFeeds(a.ingestCommand()),
+		a.withConfiguredFeeds(a.feedsCommand()),
+		a.collectCommand(),
+		a.reportsCommand(),
+		a.reprocessCommand(),
 		a.versionCommand(),
 	)
 	return root

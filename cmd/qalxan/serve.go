@@ -69,5 +69,8 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 		return err
 	}
 	go purgeSessions(ctx, s, log)
+	if err := a.startCollectors(ctx, cfg, s, log); err != nil {
+		return err
+	}
 	return server.Serve(ctx, cfg.Addr, h, log, ready)
 }
