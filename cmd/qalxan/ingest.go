@@ -25,7 +25,8 @@ func (a *app) ingestCommand() *cobra.Command {
 			"registered domain, owners from the organisation registry) and store them. An event already\n" +
 			"stored (same fingerprint, same day) counts as a duplicate, so ingesting a report twice adds\n" +
 			"nothing. Bad rows are reported on standard error with their line numbers; a report that\n" +
-			"cannot be parsed at all is quarantined with the reason and the exit status is 1.\n\n" +
+			"cannot be parsed at all is quarantined with the reason and the exit status is 1. On a terminal\n" +
+			"a status line shows each report's progress.\n\n" +
 			"Without --feed each report's feed is recognised from its file name and first bytes.",
 		Example: "  qalxan ingest 2026-11-20-scan_rdp-az-geo.csv 2026-11-20-scan_smb-az-geo.csv\n" +
 			"  qalxan ingest --feed shadowserver --report scan_rdp --enrich asn.mmdb report.csv",
@@ -60,11 +61,21 @@ func (a *app) ingestCommand() *cobra.Command {
 				return err
 			}
 			m, ids := pipeline.Owners(orgs)
-			p := pipeline.New(pipeline.Config{Store: s, Enricher: en, Matcher: m, OrgIDs: ids})
+			pcfg := pipeline.Config{Store: s, Enricher: en, Matcher: m, OrgIDs: ids}
+			var bar func(pipeline.Progress) // the status line of the file being ingested
+			if isTerminal(a.stderr) {
+				pcfg.OnProgress = func(pr pipeline.Progress) { bar(pr) }
+			}
+			p := pipeline.New(pcfg)
 
 			var total pipeline.Stats
 			var failed []error
 			for _, name := range args {
+				var size int64
+				if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {
+					size = fi.Size()
+				}
+				bar = progressLine(a.stderr, size)
 				st, err := a.ingestFile(cmd, p, name, feedName, rep)
 				total.Add(st)
 				if err != nil {
@@ -97,6 +108,10 @@ func (a *app) ingestFile(cmd *cobra.Command, p *pipeline.Pipeline, name, feedNam
 	defer f.Close()
 	rep.FileName = filepath.Base(name)
 	// The parser runs on the calling goroutine, so this writes in order.
-	rep.OnBad = func(b feed.BadRow) { fmt.Fprintf(a.stderr, "%s:%d: %s\n", name, b.Line, b.Reason) }
+	clear := "" // on a terminal, the status line is wiped before a bad row is told
+	if isTerminal(a.stderr) {
+		clear = "\r\033[K"
+	}
+	rep.OnBad = func(b feed.BadRow) { fmt.Fprintf(a.stderr, "%s%s:%d: %s\n", clear, name, b.Line, b.Reason) }
 	return p.Ingest(cmd.Context(), pipeline.Input{Source: "file", Feed: feedName, Report: rep, Content: f})
 }

@@ -83,6 +83,7 @@ func (a *app) rootCommand() *cobra.Command {
 	pf.StringVar(&a.logLevel, "log-level", "", "debug, info, warn or error; also QALXAN_LOG_LEVEL")
 	root.AddCommand(
 		a.serveCommand(),
+		a.benchCommand(),
 		a.demoCommand(),
 		a.migrateCommand(),
 		a.userCommand(),

@@ -11,6 +11,7 @@ import (
 var DefaultFingerprintKeys = []string{
 	"classification.identifier",
 	"source.ip", "source.fqdn", "source.url", "source.port",
+	"source.network", // block lists (DROP, bogons) name networks, not addresses
 	"destination.ip", "destination.port",
 }
 

@@ -56,6 +56,11 @@ type Config struct {
 	OrgIDs    map[string]int64
 	Workers   int // enrichment goroutines; default GOMAXPROCS
 	BatchSize int // events per transaction; default 5000
+
+	Metrics *Metrics // nil: not counted
+	// OnProgress, when set, hears how each report is getting on, a few
+	// times a second and once when it is done.
+	OnProgress func(Progress)
 }
 
 // Pipeline ingests reports. It is safe for concurrent use; each Ingest
@@ -125,13 +130,19 @@ func (s *Stats) Add(t Stats) {
 // count as duplicates: nothing is stored twice.
 func (p *Pipeline) Ingest(ctx context.Context, in Input) (Stats, error) {
 	start := time.Now()
+	prog := newProgress(p.cfg.OnProgress, in.Report.FileName)
+	content := in.Content
+	if prog != nil {
+		content = countingReader{r: content, p: prog}
+	}
 	id, dup, err := p.cfg.Store.ArchiveReport(ctx, storage.ArchivedReport{
 		Source: in.Source, Feed: in.Feed, FileName: in.Report.FileName, Meta: metaOf(in.Report),
-	}, in.Content)
+	}, content)
 	if err != nil {
+		p.cfg.Metrics.report("", outcomeFailed, 0)
 		return Stats{}, err
 	}
-	st, err := p.Process(ctx, id, in.Feed, in.Report)
+	st, err := p.process(ctx, id, in.Feed, in.Report, prog)
 	st.DuplicateReport = dup
 	st.Elapsed = time.Since(start)
 	return st, err
@@ -147,22 +158,37 @@ func metaOf(r feed.Report) map[string]string {
 // Process parses an archived report and stores its events: the second
 // half of Ingest, and how a report is re-processed.
 func (p *Pipeline) Process(ctx context.Context, reportID int64, feedName string, rep feed.Report) (Stats, error) {
+	return p.process(ctx, reportID, feedName, rep, newProgress(p.cfg.OnProgress, rep.FileName))
+}
+
+func (p *Pipeline) process(ctx context.Context, reportID int64, feedName string, rep feed.Report, prog *progress) (st Stats, err error) {
 	start := time.Now()
-	st := Stats{ReportID: reportID}
+	outcome := outcomeFailed
+	defer func() {
+		p.cfg.Metrics.report(st.Feed, outcome, st.Bad)
+		prog.tick(true)
+	}()
+	st = Stats{ReportID: reportID}
 	rec, rc, err := p.cfg.Store.OpenReport(ctx, reportID)
 	if err != nil {
 		return st, err
 	}
 	defer rc.Close()
+	prog.setPhase("parse")
+	var content io.Reader = rc
+	if prog != nil {
+		content = countingReader{r: rc, p: prog}
+	}
 	if rep.FileName == "" {
 		rep.FileName = rec.FileName
 	}
 	if rep.Observed.IsZero() {
 		rep.Observed = rec.ReceivedAt
 	}
-	br := bufio.NewReaderSize(rc, 64<<10)
+	br := bufio.NewReaderSize(content, 64<<10)
 	spec, err := pickFeed(feedName, rep.FileName, br)
 	if err != nil {
+		outcome = outcomeQuarantined
 		return st, p.quarantine(ctx, reportID, err)
 	}
 	st.Feed = spec.Name
@@ -171,7 +197,7 @@ func (p *Pipeline) Process(ctx context.Context, reportID int64, feedName string,
 			return st, err
 		}
 	}
-	ps, err := p.run(ctx, spec, br, rep, &st)
+	ps, err := p.run(ctx, spec, br, rep, &st, prog)
 	st.Rows, st.Bad, st.BadRows = ps.Rows, ps.Bad, ps.BadRows
 	st.Elapsed = time.Since(start)
 	if err == nil && st.Events+st.Duplicates == 0 && st.Bad > 0 {
@@ -184,8 +210,10 @@ func (p *Pipeline) Process(ctx context.Context, reportID int64, feedName string,
 	case err != nil && ctx.Err() != nil:
 		return st, err // stopped, not the report's fault: leave it to be processed again
 	case err != nil && st.Events+st.Duplicates == 0:
+		outcome = outcomeQuarantined
 		return st, p.quarantine(ctx, reportID, err)
 	case err != nil:
+		outcome = outcomePartial
 		// Part of the report was stored; what was stored stays (re-processing
 		// dedupes), and the report is marked with what it gave.
 		if merr := p.cfg.Store.MarkReportParsed(ctx, reportID, st.Events+st.Duplicates, st.Bad); merr != nil {
@@ -193,6 +221,7 @@ func (p *Pipeline) Process(ctx context.Context, reportID int64, feedName string,
 		}
 		return st, err
 	}
+	outcome = outcomeParsed
 	return st, p.cfg.Store.MarkReportParsed(ctx, reportID, st.Events+st.Duplicates, st.Bad)
 }
 

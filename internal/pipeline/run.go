@@ -37,7 +37,7 @@ type written struct {
 // goroutines and writes on one; all of them have ended when it returns.
 // The parser draws its chunks from a fixed pool that the workers refill,
 // so a slow store slows the parser instead of filling memory.
-func (p *Pipeline) run(ctx context.Context, spec feed.Spec, r io.Reader, rep feed.Report, st *Stats) (feed.Stats, error) {
+func (p *Pipeline) run(ctx context.Context, spec feed.Spec, r io.Reader, rep feed.Report, st *Stats, prog *progress) (feed.Stats, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -54,7 +54,7 @@ func (p *Pipeline) run(ctx context.Context, spec feed.Spec, r io.Reader, rep fee
 		workers.Go(func() { p.work(ctx, spec, rep, st.ReportID, work, out, free) })
 	}
 	done := make(chan written, 1)
-	go func() { done <- p.write(ctx, cancel, out) }()
+	go func() { done <- p.write(ctx, cancel, spec.Name, out, prog) }()
 
 	var cur []*event.Event
 	ordinal := 0 // events emitted so far: the stored line when the parser gives none
@@ -140,7 +140,7 @@ func (p *Pipeline) work(ctx context.Context, spec feed.Spec, rep feed.Report, re
 // write is the one goroutine that stores: it gathers rows into batches of
 // cfg.BatchSize, one transaction each. On an error it cancels the run and
 // returns, and the other stages stop on the cancellation.
-func (p *Pipeline) write(ctx context.Context, cancel context.CancelCauseFunc, in <-chan rows) (w written) {
+func (p *Pipeline) write(ctx context.Context, cancel context.CancelCauseFunc, feedName string, in <-chan rows, prog *progress) (w written) {
 	pending := make([]storage.StoredEvent, 0, p.cfg.BatchSize)
 	flush := func() bool {
 		if len(pending) == 0 {
@@ -156,6 +156,8 @@ func (p *Pipeline) write(ctx context.Context, cancel context.CancelCauseFunc, in
 		}
 		w.inserted += ins
 		w.duplicates += dup
+		p.cfg.Metrics.stored(feedName, ins, dup)
+		prog.stored(ins + dup)
 		return true
 	}
 	for c := range in {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/qalxan/qalxan/internal/event"
@@ -31,6 +32,9 @@ func init() {
 		Description: "Spamhaus ASN-DROP: \"ASN ; CC | AS name\" per line; time.source is the list's Last-Modified.",
 		FileNames:   []string{"asndrop.txt"},
 		Parser:      &dropParser{name: "Spamhaus ASN Drop", line: asnLine},
+		// An entry is an AS, which the default keys leave out: without it
+		// every entry of a day would be one event.
+		FingerprintKeys: append(slices.Clone(event.DefaultFingerprintKeys), "source.asn"),
 	})
 	feed.Register(feed.Spec{
 		Name:        "spamhaus-cert",

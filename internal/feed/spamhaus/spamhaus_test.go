@@ -1,7 +1,9 @@
 package spamhaus
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -92,4 +94,36 @@ func FuzzASNDrop(f *testing.F) {
 func FuzzCert(f *testing.F) {
 	s, _ := feed.Lookup("spamhaus-cert")
 	feedtest.Fuzz(f, s.Parser, feed.Report{}, "testdata/cert.txt")
+}
+
+// TestEntriesAreDistinctObservations: every entry of a list is its own
+// event for deduplication (a list names each network or AS once), so
+// none may share a fingerprint with another.
+func TestEntriesAreDistinctObservations(t *testing.T) {
+	for _, c := range []struct{ feed, file string }{
+		{"spamhaus-drop", "testdata/drop.txt"},
+		{"spamhaus-asndrop", "testdata/asndrop.txt"},
+	} {
+		t.Run(c.feed, func(t *testing.T) {
+			s, err := feed.Lookup(c.feed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(c.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]int{}
+			n := 0
+			_, err = s.Parser.Parse(context.Background(), bytes.NewReader(data), feedtest.ReadReport(t, c.file+".report.json"),
+				func(e *event.Event) error {
+					n++
+					seen[s.Fingerprint(e)]++
+					return nil
+				})
+			if err != nil || n < 2 || len(seen) != n {
+				t.Errorf("got %d distinct fingerprints for %d events (%v), want one each", len(seen), n, err)
+			}
+		})
+	}
 }

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/constituency"
+	"github.com/qalxan/qalxan/internal/storage"
+)
+
+// intelMQEventsPerSecond is IntelMQ's Shadowserver parser on this kind of
+// machine (../shared/samples/MANIFEST.md): the anchor the figures are
+// compared with.
+const intelMQEventsPerSecond = 2351
+
+func (a *app) benchCommand() *cobra.Command {
+	var rows, orgs int
+	var dir string
+	var keep bool
+	c := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure parse and ingest end to end on a generated Shadowserver report",
+		Long: "Generate a Shadowserver scan_rdp report of --rows rows whose addresses fall about half in a\n" +
+			"generated constituency of --orgs organisations with ten /24 networks each, then run\n" +
+			"'qalxan parse' and 'qalxan ingest' on it as child processes and print, for each, the\n" +
+			"seconds, events/s, the ratio to IntelMQ's parser (2,351 events/s) and the peak resident\n" +
+			"memory. Ingest goes into a new SQLite database in the work directory, or into --db\n" +
+			"(use a throwaway PostgreSQL database: the bench adds organisations and events).",
+		Example: "  qalxan bench --rows 1000000\n  qalxan bench --rows 1000000 --db postgres://qalxan@localhost/bench",
+		Args:    exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if rows < 1 || orgs < 1 || orgs > 65536 {
+				return usageError{fmt.Errorf("bench: --rows must be at least 1 and --orgs 1 to 65536")}
+			}
+			work := dir
+			if work == "" {
+				d, err := os.MkdirTemp("", "qalxan-bench-")
+				if err != nil {
+					return err
+				}
+				work = d
+				if !keep {
+					defer os.RemoveAll(d)
+				}
+			} else if err := os.MkdirAll(work, 0o750); err != nil {
+				return err
+			}
+			return a.bench(cmd.Context(), work, rows, orgs)
+		},
+	}
+	f := c.Flags()
+	f.IntVar(&rows, "rows", 1_000_000, "rows in the generated report")
+	f.IntVar(&orgs, "orgs", 1000, "organisations in the generated constituency (ten /24s each)")
+	f.StringVar(&dir, "dir", "", "work directory (default: a temporary one, removed afterwards)")
+	f.BoolVar(&keep, "keep", false, "keep the temporary work directory")
+	return c
+}
+
+func (a *app) bench(ctx context.Context, work string, rows, orgs int) error {
+	report := filepath.Join(work, time.Now().UTC().Format("2006-01-02")+"-scan_rdp-az-geo.csv")
+	start := time.Now()
+	size, err := writeBenchReport(report, rows, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "generated %d rows (%.0f MB) in %.1f s: %s\n", rows, float64(size)/1e6, time.Since(start).Seconds(), report)
+
+	dsn := a.db
+	if dsn == "" {
+		dsn = filepath.Join(work, "qalxan.db")
+	}
+	dbArgs := []string{"--data-dir", work, "--db", dsn}
+	if err := benchConstituency(ctx, dsn, orgs); err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%-8s %10s %8s %12s %9s %12s\n", "step", "rows", "seconds", "events/s", "×IntelMQ", "peak RSS MB")
+	for _, step := range []struct {
+		name string
+		args []string
+	}{
+		{"parse", []string{"parse", "--feed", "shadowserver", report}},
+		{"ingest", append(append([]string{"ingest"}, dbArgs...), "--feed", "shadowserver", report)},
+	} {
+		secs, rss, err := runMeasured(ctx, self, step.args, a.stderr)
+		if err != nil {
+			return fmt.Errorf("bench: %s: %w", step.name, err)
+		}
+		rate := float64(rows) / secs
+		fmt.Fprintf(a.stdout, "%-8s %10d %8.2f %12.0f %9.1f %12.0f\n", step.name, rows, secs, rate, rate/intelMQEventsPerSecond, float64(rss)/(1<<20))
+	}
+	return nil
+}
+
+// benchConstituency stores orgs organisations owning ten /24s each:
+// 10.0.0.0/24 upwards, 10k networks for the default 1,000.
+func benchConstituency(ctx context.Context, dsn string, orgs int) error {
+	s, err := storage.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	list := make([]constituency.Org, orgs)
+	for i := range list {
+		o := constituency.Org{ShortName: fmt.Sprintf("bench%05d", i), Name: fmt.Sprintf("Bench organisation %d", i),
+			Sector: "government", Language: "az", TLP: "amber"}
+		for j := range 10 {
+			n := i*10 + j
+			o.Resources = append(o.Resources, constituency.Resource{Value: fmt.Sprintf("10.%d.%d.0/24", n>>8, n&255)})
+		}
+		list[i] = o
+	}
+	_, err = s.ImportOrgs(ctx, auth.Actor{Name: "bench", Role: auth.Admin, Scope: auth.Everything}, list)
+	return err
+}
+
+// writeBenchReport writes a scan_rdp report of n rows seen on day. The
+// addresses step through 10.0.0.0/8 by 53, so with the default
+// constituency (10.0.0.0–10.39.15.255) about half are owned and every
+// row is a distinct event.
+func writeBenchReport(path string, n int, day time.Time) (int64, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	io.WriteString(w, benchHeader)
+	date := day.Format("2006-01-02")
+	for i := range n {
+		ip := uint32(10<<24) + uint32(i*53%(78<<16)) // 53 is prime to 78·2¹⁶: 5.1M distinct addresses
+		fmt.Fprintf(w, `"%s %02d:%02d:%02d","%d.%d.%d.%d",3389,,"rdp",,64500,"AZ","BAKI","BAKU","RDP",2048,"HOST%d.local","HOST%d.local",`+
+			`"2026-04-29 02:22:06","2027-04-29 02:22:06","EC:BB:4D:DB:9F:0C:D3:FF:5B:49:EA:B1:56:62:B6:A7:5D:60:54:42","1EF2B37AF850C9BF4E88F18177001D6B",2,`+
+			`"sha256WithRSAEncryption","rsaEncryption","B7:C9:F4:07:D5:C0:75:1D:EA:0C:40:E7:26:39:C2:30:C6:13:83:7E:18:46:D8:E9:4C:45:3F:88:1B:0B:70:76",`+
+			`"08:AC:75:FA:EB:A3:2B:44:15:DE:6D:A7:0B:C0:AE:17:94:F3:55:D9:EC:70:AC:5B:B7:94:79:F0:D7:84:83:89:CB:A9:11:E0:08:D7:54:4D:33:85:89:D2:A8:DD:9D:15:F4:CC:95:DE:6A:E3:DF:6B:FA:8B:27:E3:DA:16:AF:0A",`+
+			`"BC:6E:C3:E2:98:22:EC:BA:5B:30:E2:53:FD:4A:9D:FF",517311,0,"Government",,,"N","N"`+"\n",
+			date, i/3600%24, i/60%60, i%60, ip>>24, ip>>16&255, ip>>8&255, ip&255, i, i)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return 0, err
+	}
+	return st.Size(), f.Close()
+}
+
+const benchHeader = `"timestamp","ip","port","hostname","tag","handshake","asn","geo","region","city","rdp_protocol","cert_length","subject_common_name","issuer_common_name","cert_issue_date","cert_expiration_date","sha1_fingerprint","cert_serial_number","ssl_version","signature_algorithm","key_algorithm","sha256_fingerprint","sha512_fingerprint","md5_fingerprint","naics","sic","sector","tlsv13_support","tlsv13_cipher","cve20190708_vulnerable","bluekeep_vulnerable","jarm"` + "\n"
+
+// runMeasured runs the binary with args, its standard output discarded,
+// and returns the wall seconds and the peak resident set in bytes.
+func runMeasured(ctx context.Context, bin string, args []string, stderr io.Writer) (float64, int64, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout = io.Discard
+	cmd.Stderr = stderr
+	start := time.Now()
+	err := cmd.Run()
+	secs := time.Since(start).Seconds()
+	if err != nil {
+		return 0, 0, err
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	return secs, rss, nil
+}
