@@ -26,6 +26,7 @@ type collection struct {
 	store    *storage.Store
 	enricher *enrich.Enricher
 	log      *slog.Logger
+	metrics  *pipeline.Metrics // nil: not counted (collect --once)
 
 	mu    sync.Mutex
 	stats map[string]*collectorStats
@@ -112,9 +113,9 @@ func (c *collection) handler(cc config.Collector) collect.Handler {
 			return err
 		}
 		m, ids := pipeline.Owners(orgs)
-		p := pipeline.New(pipeline.Config{Store: c.store, Enricher: c.enricher, Matcher: m, OrgIDs: ids})
+		p := pipeline.New(pipeline.Config{Store: c.store, Enricher: c.enricher, Matcher: m, OrgIDs: ids, Metrics: c.metrics})
 		rep := feed.Report{FileName: r.Name, Type: cc.Report, Observed: r.ReceivedAt, FeedURL: r.Meta[collect.MetaURL]}
-		st, err := p.Ingest(ctx, pipeline.Input{Source: r.Source, Feed: cc.Feed, Report: rep, Content: r.Content})
+		st, err := p.Ingest(ctx, pipeline.Input{Source: r.Source, Feed: cc.Feed, Report: rep, Content: r.Content, Meta: r.Meta})
 		if st.ReportID == 0 {
 			if err == nil {
 				err = errors.New("not archived")
@@ -172,7 +173,7 @@ func (c *collection) statsOf(name string) collectorStats {
 // startCollectors runs the configured collectors on their schedules until
 // ctx ends (for serve). It returns at once; with no collectors it does
 // nothing.
-func (a *app) startCollectors(ctx context.Context, cfg config.Config, s *storage.Store, log *slog.Logger) error {
+func (a *app) startCollectors(ctx context.Context, cfg config.Config, s *storage.Store, log *slog.Logger, metrics *pipeline.Metrics) error {
 	if len(cfg.Collectors) == 0 {
 		return nil
 	}
@@ -183,6 +184,7 @@ func (a *app) startCollectors(ctx context.Context, cfg config.Config, s *storage
 	if err != nil {
 		return err
 	}
+	col.metrics = metrics
 	jobs, err := col.jobs(cfg, "")
 	if err != nil {
 		col.Close()

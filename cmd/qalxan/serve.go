@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/qalxan/qalxan/internal/pipeline"
 	"net"
 	"os"
 	"os/signal"
@@ -64,12 +65,13 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 	if err != nil {
 		return err
 	}
-	h, err := handler(cfg, s, own, log)
+	reg := server.NewRegistry()
+	h, err := handler(cfg, s, own, log, reg)
 	if err != nil {
 		return err
 	}
 	go purgeSessions(ctx, s, log)
-	if err := a.startCollectors(ctx, cfg, s, log); err != nil {
+	if err := a.startCollectors(ctx, cfg, s, log, pipeline.NewMetrics(reg)); err != nil {
 		return err
 	}
 	return server.Serve(ctx, cfg.Addr, h, log, ready)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -74,7 +75,7 @@ func (o *ownership) changed() {
 }
 
 // handler wires the HTTP server: API, UI and the shared middleware.
-func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger) (http.Handler, error) {
+func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger, reg *prometheus.Registry) (http.Handler, error) {
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger
 		Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed,
 		Throttle: auth.NewThrottle(), SessionTTL: c.SessionTTL, SecureCookies: c.CookiesSecure(), Location: loc,
 	})
-	return server.New(server.Deps{Store: s, Log: log, API: apiH, UI: uiH}), nil
+	return server.New(server.Deps{Store: s, Log: log, API: apiH, UI: uiH, Metrics: reg}), nil
 }
 
 // purgeSessions deletes expired sessions hourly until ctx ends.

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"time"
 
@@ -86,6 +87,9 @@ type Input struct {
 	Feed    string      // feed name; empty: recognised from the file name and first bytes
 	Report  feed.Report // FileName, Type, Observed; OnBad, when set, hears of each bad row
 	Content io.Reader   // the report's bytes, read once into the archive
+	// Meta is what the collector knows of the report (mail subject and
+	// sender, URL, ETag, Shadowserver report id), kept in the archive.
+	Meta map[string]string
 }
 
 // Stats is what one ingest did.
@@ -136,7 +140,7 @@ func (p *Pipeline) Ingest(ctx context.Context, in Input) (Stats, error) {
 		content = countingReader{r: content, p: prog}
 	}
 	id, dup, err := p.cfg.Store.ArchiveReport(ctx, storage.ArchivedReport{
-		Source: in.Source, Feed: in.Feed, FileName: in.Report.FileName, Meta: metaOf(in.Report),
+		Source: in.Source, Feed: in.Feed, FileName: in.Report.FileName, Meta: metaOf(in),
 	}, content)
 	if err != nil {
 		p.cfg.Metrics.report("", outcomeFailed, 0)
@@ -148,11 +152,16 @@ func (p *Pipeline) Ingest(ctx context.Context, in Input) (Stats, error) {
 	return st, err
 }
 
-func metaOf(r feed.Report) map[string]string {
-	if r.FeedURL == "" {
-		return nil
+func metaOf(in Input) map[string]string {
+	if in.Report.FeedURL == "" {
+		return in.Meta
 	}
-	return map[string]string{"url": r.FeedURL}
+	m := maps.Clone(in.Meta)
+	if m == nil {
+		m = map[string]string{}
+	}
+	m["url"] = in.Report.FeedURL
+	return m
 }
 
 // Process parses an archived report and stores its events: the second

@@ -189,3 +189,22 @@ func (c *cancellingSink) InsertEvents(ctx context.Context, b []storage.StoredEve
 	c.cancel()
 	return c.Store.InsertEvents(ctx, b)
 }
+
+// TestCollectorMetaIsArchived: what the collector knew of a report (mail
+// subject, URL) stays with it in the archive.
+func TestCollectorMetaIsArchived(t *testing.T) {
+	s := storagetest.SQLite(t)
+	p, _ := setup(t, s)
+	var report bytes.Buffer
+	scanRDP(&report, 3, 0, ipIn([3]byte{192, 0, 2}))
+	st, err := p.Ingest(context.Background(), pipeline.Input{Source: "imap:cert", Meta: map[string]string{"mail.subject": "[Shadowserver] scan_rdp"},
+		Report:  feed.Report{FileName: "2026-11-20-scan_rdp-az-geo.csv", FeedURL: "https://example.org/r.csv"},
+		Content: bytes.NewReader(report.Bytes())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.GetReport(context.Background(), st.ReportID)
+	if err != nil || rep.Meta["mail.subject"] != "[Shadowserver] scan_rdp" || rep.Meta["url"] != "https://example.org/r.csv" {
+		t.Errorf("got %+v, %v; want the subject and the URL in the archive's meta", rep, err)
+	}
+}

@@ -37,8 +37,7 @@ func New(d Deps) http.Handler {
 		d.MaxBodyBytes = 64 << 20
 	}
 	if d.Metrics == nil {
-		d.Metrics = prometheus.NewRegistry()
-		d.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		d.Metrics = NewRegistry()
 	}
 	m := newMetrics(d.Metrics)
 	mux := http.NewServeMux()
@@ -115,4 +114,13 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 		return err
 	}
 	return nil
+}
+
+// NewRegistry returns a metrics registry with the Go runtime's and the
+// process's collectors, for Deps.Metrics and the other parts of the
+// process that count (the ingest pipeline).
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
 }
