@@ -15,7 +15,7 @@ import (
 const auditPageSize = 100
 
 // auditObjectTypes are the object types the filter offers.
-var auditObjectTypes = []string{"org", "resource", "contact", "user", "token", "session"}
+var auditObjectTypes = []string{"org", "resource", "contact", "event", "user", "token", "session"}
 
 type auditListView struct {
 	view

@@ -223,6 +223,8 @@ func TestBrowser(t *testing.T) {
 	}
 	path := chromiumPath(t) // before the fixture: skipping should cost nothing
 	f := newFixture(t)
+	f.addEvents(t, "rdp-mdt", "192.0.2.10", 3, "mdt")
+	f.addEvents(t, "rdp-minfin", "198.51.100.20", 2, "minfin")
 	b := newBrowser(t, path, f.srv.URL)
 
 	// Anonymous: sent to the login page, which remembers where we were going.
@@ -322,6 +324,9 @@ func TestBrowser(t *testing.T) {
 
 	b.open("/orgs/mdt")
 	b.screenshot("06-org-detail-mdt")
+	b.open("/events")
+	b.wantText("main", "192.0.2.10", "198.51.100.20")
+	b.screenshot("06b-events")
 	b.open("/admin/audit")
 	b.screenshot("07-audit-forbidden")
 	b.logout()
@@ -343,6 +348,11 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("agency list shows %q, want only mdt", rows)
 	}
 	b.screenshot("10-org-list-agency")
+	// Its events page lists its own events only.
+	b.open("/events")
+	b.wantText("main", "192.0.2.10")
+	b.wantNotText("main", "198.51.100.20", "minfin")
+	b.screenshot("10b-events-agency")
 	b.logout()
 
 	// The admin's pages, in English and in the dark theme.

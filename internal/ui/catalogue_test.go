@@ -58,7 +58,7 @@ func TestTemplateKeysExist(t *testing.T) {
 // catalogue prefix must be in the catalogue.
 func TestGoKeysExist(t *testing.T) {
 	prefixes := map[string]bool{
-		"action": true, "audit": true, "contact": true, "dashboard": true, "error": true, "filter": true, "flash": true,
+		"action": true, "audit": true, "contact": true, "dashboard": true, "error": true, "event": true, "events": true, "filter": true, "flash": true,
 		"login": true, "nav": true, "org": true, "orgs": true, "resource": true, "search": true, "users": true,
 	}
 	keyShape := regexp.MustCompile(`^([a-z_]+)\.[a-z0-9_]+$`)
