@@ -40,23 +40,28 @@ type Permission string
 
 const (
 	ReadOrgs       Permission = "orgs.read"
-	WriteOrgs      Permission = "orgs.write"     // create, edit, delete organisations, resources, contacts
-	ReadContacts   Permission = "contacts.read"  // personal data: every read is audited
-	ManageUsers    Permission = "users.manage"   // create users, reset passwords, other users' tokens
-	ReadAudit      Permission = "audit.read"     //
-	ImportOrgs     Permission = "orgs.import"    // bulk import and export of the registry
-	ReadUsers      Permission = "users.read"     //
-	ManageOwnToken Permission = "tokens.own"     // create and revoke one's own API tokens
-	ReadDashboard  Permission = "dashboard.read" //
-	ReadEvents     Permission = "events.read"    // search and export events; the scope limits which
+	WriteOrgs      Permission = "orgs.write"      // create, edit, delete organisations, resources, contacts
+	ReadContacts   Permission = "contacts.read"   // personal data: every read is audited
+	ManageUsers    Permission = "users.manage"    // create users, reset passwords, other users' tokens
+	ReadAudit      Permission = "audit.read"      //
+	ImportOrgs     Permission = "orgs.import"     // bulk import and export of the registry
+	ReadUsers      Permission = "users.read"      //
+	ManageOwnToken Permission = "tokens.own"      // create and revoke one's own API tokens
+	ReadDashboard  Permission = "dashboard.read"  //
+	ReadEvents     Permission = "events.read"     // search and export events; the scope limits which
+	ReadFindings   Permission = "findings.read"   // security gaps of the organisations in scope
+	UpdateFindings Permission = "findings.update" // acknowledge, resolve or dispute a finding in scope
+	ManageFindings Permission = "findings.manage" // staff: accept risk, close, reopen, change severity, assign
 )
 
 var grants = map[Role][]Permission{
-	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents},
-	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents},
-	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard, ReadEvents},
+	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings},
+	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings},
+	// An agency sees and answers for its own gaps; a partner CERT does not
+	// see the constituency's unfixed weaknesses at all.
+	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings},
 	Partner: {ReadOrgs, ManageOwnToken, ReadDashboard, ReadEvents},
-	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents},
+	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings},
 }
 
 // Permissions returns what the role may do, in a stable order.

@@ -21,6 +21,16 @@ var (
 	postgres = dialect{name: "postgres", lockMigrations: "SELECT pg_advisory_xact_lock(7271016)"}
 )
 
+// forUpdate is the clause that locks the rows of table alias t read for
+// a read-modify-write: PostgreSQL's FOR UPDATE. SQLite has none and needs
+// none: its writer holds the database from BEGIN.
+func (d dialect) forUpdate(t string) string {
+	if d.name == "postgres" {
+		return " FOR UPDATE OF " + t
+	}
+	return ""
+}
+
 // isUniqueViolation reports whether err is a unique-constraint failure.
 func isUniqueViolation(err error) bool {
 	var pg *pgconn.PgError

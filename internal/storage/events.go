@@ -46,7 +46,9 @@ const eventColumns = `report_id, line, fingerprint, time_source, time_observatio
 // fingerprint is already stored (the same observation on the same day,
 // from this report or another) is not stored again and is counted in
 // duplicates; duplicates within the batch count the same way. Owners are
-// linked for the inserted events only.
+// linked for the inserted events only. Each inserted event's ID is set in
+// batch; a duplicate's is 0 (the findings of an ingest come from the new
+// events alone).
 func (s *Store) InsertEvents(ctx context.Context, batch []StoredEvent) (inserted, duplicates int, err error) {
 	if len(batch) == 0 {
 		return 0, 0, nil
@@ -159,17 +161,22 @@ func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, stmts map[int]*
 }
 
 // insertOwners links the newly inserted events (ids by fingerprint) to
-// their owners.
+// their owners, and sets the ids of the inserted events in part.
 func (s *Store) insertOwners(ctx context.Context, tx *sql.Tx, part []StoredEvent, keys [][]byte, ids map[string]int64) error {
 	var a args
 	var q strings.Builder
 	for i := range part {
 		e := &part[i]
 		id, ok := ids[string(keys[i])]
-		if !ok || len(e.Owners) == 0 {
+		e.ID = 0
+		if !ok {
 			continue
 		}
 		delete(ids, string(keys[i])) // a duplicate later in the batch was not the row inserted
+		e.ID = id
+		if len(e.Owners) == 0 {
+			continue
+		}
 		for _, org := range e.Owners {
 			if q.Len() == 0 {
 				q.WriteString("INSERT INTO event_owners (event_id, org_id) VALUES ")

@@ -1,0 +1,251 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/qalxan/qalxan/internal/finding"
+)
+
+// findingWriteColumns are the columns an upsert of a finding writes.
+const findingWriteColumns = `org_id, resource, identifier, taxonomy, type, source, severity, severity_rank, status,
+	first_seen, last_seen, seen_count, due_at, assignee, notified_at, acknowledged_at, resolved_at, closed_at,
+	accepted_until, reason, updated_at`
+
+// findingsPerStatement bounds the rows of one multi-row statement over
+// findings: 21 columns × 500 rows stays under both databases' parameter
+// limits.
+const findingsPerStatement = 500
+
+// sighting is what a batch does to one finding: its state before, after,
+// the changes to record and the events to link.
+type sighting struct {
+	before  *finding.Finding // nil: new
+	after   finding.Finding
+	changes []finding.Change
+	events  []int64
+}
+
+// ObserveFindings applies a batch of sightings under policy in one
+// transaction: it opens a finding for each new key, refreshes the known
+// ones (reopening those seen again after a fix), records status changes
+// in the history and links the events. It runs in the ingest writer after
+// every batch of events, so it reads the batch's findings in a few
+// multi-row queries and writes them with one upsert per 500 keys.
+func (s *Store) ObserveFindings(ctx context.Context, policy finding.Policy, obs []finding.Observation) (opened, refreshed, reopened int, err error) {
+	if len(obs) == 0 {
+		return 0, 0, 0, nil
+	}
+	// Group by key in the order keys first appear, and apply each key's
+	// sightings in time order, so a batch gives what one-by-one would.
+	byKey := map[finding.Key][]finding.Observation{}
+	var keys []finding.Key
+	for _, o := range obs {
+		k := o.KeyOf()
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], o)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		opened, refreshed, reopened = 0, 0, 0
+		now := s.Now().UTC()
+		for chunk := range slices.Chunk(keys, findingsPerStatement) {
+			known, err := s.findingsByKey(ctx, tx, chunk)
+			if err != nil {
+				return err
+			}
+			sights := make([]sighting, len(chunk))
+			for i, k := range chunk {
+				sg := &sights[i]
+				group := byKey[k]
+				slices.SortStableFunc(group, func(a, b finding.Observation) int { return a.Seen.Compare(b.Seen) })
+				var cur *finding.Finding
+				if f, ok := known[k]; ok {
+					sg.before, cur = f, f
+				}
+				for _, o := range group {
+					next, ch := policy.Observe(cur, o)
+					if cur == nil {
+						ch = &finding.Change{At: next.FirstSeen, Actor: finding.SystemActor, To: finding.Open}
+					}
+					if ch != nil {
+						sg.changes = append(sg.changes, *ch)
+					}
+					if o.EventID != 0 {
+						sg.events = append(sg.events, o.EventID)
+					}
+					cur = &next
+				}
+				sg.after = *cur
+				switch {
+				case sg.before == nil:
+					opened++
+				case slices.ContainsFunc(sg.changes, func(c finding.Change) bool { return c.To == finding.Reopened }):
+					reopened++
+				default:
+					refreshed++
+				}
+			}
+			if err := s.upsertFindings(ctx, tx, sights, now); err != nil {
+				return err
+			}
+			if err := s.insertFindingHistory(ctx, tx, sights); err != nil {
+				return err
+			}
+			if err := s.linkFindingEvents(ctx, tx, sights); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return opened, refreshed, reopened, nil
+}
+
+// findingsByKey reads the stored findings of keys in one query. On
+// PostgreSQL it locks them, so a person's change in between is not lost.
+func (s *Store) findingsByKey(ctx context.Context, tx *sql.Tx, keys []finding.Key) (map[finding.Key]*finding.Finding, error) {
+	var a args
+	var q strings.Builder
+	q.WriteString(`SELECT ` + findingColumns + findingFrom + ` WHERE (f.org_id, f.resource, f.identifier) IN (`)
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(" + s.bind(&a, k.OrgID) + ", " + s.bind(&a, k.Resource) + ", " + s.bind(&a, k.Identifier) + ")")
+	}
+	q.WriteString(")" + s.dialect.forUpdate("f"))
+	rows, err := tx.QueryContext(ctx, q.String(), a...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: read findings: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[finding.Key]*finding.Finding, len(keys))
+	for rows.Next() {
+		f, err := scanFinding(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: read findings: %w", err)
+		}
+		out[f.KeyOf()] = &f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: read findings: %w", err)
+	}
+	return out, nil
+}
+
+// findingValues are a finding's values in findingWriteColumns' order.
+func findingValues(f *finding.Finding, now time.Time) []any {
+	return []any{f.OrgID, f.Resource, f.Identifier, f.Taxonomy, f.Type, f.Source, f.Severity.String(), int(f.Severity), string(f.Status),
+		f.FirstSeen.UTC(), f.LastSeen.UTC(), f.Count, nullTime(f.DueAt), f.Assignee, nullTime(f.NotifiedAt), nullTime(f.AcknowledgedAt),
+		nullTime(f.ResolvedAt), nullTime(f.ClosedAt), nullTime(f.AcceptedUntil), f.Reason, now}
+}
+
+// upsertFindings writes the sightings' findings with one statement and
+// fills in the ids of the new ones. An upsert rather than an INSERT and
+// an UPDATE: one statement for both, and a finding another writer opened
+// since it was read is refreshed instead of failing the batch. Only what
+// a sighting changes is updated; a person's changes (assignee, severity)
+// stay.
+func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, sights []sighting, now time.Time) error {
+	var a args
+	var q strings.Builder
+	q.WriteString("INSERT INTO findings (" + findingWriteColumns + ") VALUES ")
+	at := make(map[finding.Key]int, len(sights))
+	for i := range sights {
+		sg := &sights[i]
+		at[sg.after.KeyOf()] = i
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(")
+		for j, v := range findingValues(&sg.after, now) {
+			if j > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(s.bind(&a, v))
+		}
+		q.WriteString(")")
+	}
+	q.WriteString(` ON CONFLICT (org_id, resource, identifier) DO UPDATE SET source = excluded.source, status = excluded.status,
+		last_seen = excluded.last_seen, seen_count = excluded.seen_count, due_at = excluded.due_at, reason = excluded.reason,
+		updated_at = excluded.updated_at RETURNING id, org_id, resource, identifier`)
+	rows, err := tx.QueryContext(ctx, q.String(), a...)
+	if err != nil {
+		return fmt.Errorf("storage: write findings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var k finding.Key
+		if err := rows.Scan(&id, &k.OrgID, &k.Resource, &k.Identifier); err != nil {
+			return fmt.Errorf("storage: write findings: %w", err)
+		}
+		if i, ok := at[k]; ok {
+			sights[i].after.ID = id
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: write findings: %w", err)
+	}
+	return rows.Close()
+}
+
+// insertFindingHistory records the sightings' status changes.
+func (s *Store) insertFindingHistory(ctx context.Context, tx *sql.Tx, sights []sighting) error {
+	var changes []finding.Change
+	for i := range sights {
+		for _, c := range sights[i].changes {
+			c.FindingID = sights[i].after.ID
+			changes = append(changes, c)
+		}
+	}
+	return s.insertChanges(ctx, tx, changes)
+}
+
+// insertChanges writes history rows with multi-row INSERTs.
+func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, changes []finding.Change) error {
+	for chunk := range slices.Chunk(changes, findingsPerStatement) {
+		var a args
+		vals := make([]string, len(chunk))
+		for i, c := range chunk {
+			vals[i] = "(" + s.bind(&a, c.FindingID) + ", " + s.bind(&a, c.At.UTC()) + ", " + s.bind(&a, c.Actor) + ", " +
+				s.bind(&a, string(c.From)) + ", " + s.bind(&a, string(c.To)) + ", " + s.bind(&a, c.Reason) + ")"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_history (finding_id, at, actor, from_status, to_status, reason) VALUES `+
+			strings.Join(vals, ", "), a...); err != nil {
+			return fmt.Errorf("storage: write finding history: %w", err)
+		}
+	}
+	return nil
+}
+
+// linkFindingEvents links the sightings' events to their findings.
+func (s *Store) linkFindingEvents(ctx context.Context, tx *sql.Tx, sights []sighting) error {
+	type link struct{ finding, event int64 }
+	var links []link
+	for i := range sights {
+		for _, e := range sights[i].events {
+			links = append(links, link{sights[i].after.ID, e})
+		}
+	}
+	for chunk := range slices.Chunk(links, 2*findingsPerStatement) {
+		var a args
+		vals := make([]string, len(chunk))
+		for i, l := range chunk {
+			vals[i] = "(" + s.bind(&a, l.finding) + ", " + s.bind(&a, l.event) + ")"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_events (finding_id, event_id) VALUES `+
+			strings.Join(vals, ", ")+` ON CONFLICT DO NOTHING`, a...); err != nil {
+			return fmt.Errorf("storage: link finding events: %w", err)
+		}
+	}
+	return nil
+}
