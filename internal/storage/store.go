@@ -27,6 +27,8 @@ type Store struct {
 	dialect dialect
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	writer writerConn // SQLite: the one connection event inserts use (events_writer.go)
 }
 
 // Open connects to the database named by dsn and applies pending
@@ -107,7 +109,10 @@ func parseDSN(dsn string) (dialect, string, string, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.writer.close()
+	return s.db.Close()
+}
 
 // Dialect names the database in use: "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect.name }
