@@ -26,21 +26,27 @@ const historicColumns = `id, org_id, resource, identifier, taxonomy, type, sourc
 
 // LoadFindingHistory stores findings with their history in bulk, in one
 // transaction with multi-row INSERTs: the demo's past years and the
-// statistics benchmark. It is not the pipeline's way in (findings of the
-// same key already stored make it fail); each finding's ID is set.
-func (s *Store) LoadFindingHistory(ctx context.Context, fs []HistoricFinding) error {
+// statistics benchmark, not the pipeline's way in. A finding whose key
+// (organisation, resource, identifier) is already stored is skipped with
+// its history: the stored one wins. It returns how many it stored, and
+// sets the ID of each (0 for one skipped).
+func (s *Store) LoadFindingHistory(ctx context.Context, fs []HistoricFinding) (int, error) {
 	if len(fs) == 0 {
-		return nil
+		return 0, nil
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	stored := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		stored = 0
 		if err := s.reserveFindingIDs(ctx, tx, fs); err != nil {
 			return err
 		}
 		for start := 0; start < len(fs); start += historicPerInsert {
 			part := fs[start:min(start+historicPerInsert, len(fs))]
-			if err := s.insertHistoricRows(ctx, tx, part); err != nil {
+			n, err := s.insertHistoricRows(ctx, tx, part)
+			if err != nil {
 				return err
 			}
+			stored += n
 		}
 		var hist []finding.Change
 		flush := func() error {
@@ -64,6 +70,9 @@ func (s *Store) LoadFindingHistory(ctx context.Context, fs []HistoricFinding) er
 			return nil
 		}
 		for i := range fs {
+			if fs[i].ID == 0 {
+				continue
+			}
 			for _, c := range fs[i].Changes {
 				c.FindingID = fs[i].ID
 				hist = append(hist, c)
@@ -76,6 +85,13 @@ func (s *Store) LoadFindingHistory(ctx context.Context, fs []HistoricFinding) er
 		}
 		return flush()
 	})
+	if err != nil {
+		for i := range fs {
+			fs[i].ID = 0
+		}
+		return 0, err
+	}
+	return stored, nil
 }
 
 // reserveFindingIDs gives the findings ids no other writer will take:
@@ -105,7 +121,9 @@ func (s *Store) reserveFindingIDs(ctx context.Context, tx *sql.Tx, fs []Historic
 	return nil
 }
 
-func (s *Store) insertHistoricRows(ctx context.Context, tx *sql.Tx, part []HistoricFinding) error {
+// insertHistoricRows inserts up to historicPerInsert findings with one
+// statement, clears the ID of those skipped and returns how many it stored.
+func (s *Store) insertHistoricRows(ctx context.Context, tx *sql.Tx, part []HistoricFinding) (int, error) {
 	var a args
 	var q strings.Builder
 	q.WriteString("INSERT INTO findings (" + historicColumns + ") VALUES ")
@@ -137,13 +155,29 @@ func (s *Store) insertHistoricRows(ctx context.Context, tx *sql.Tx, part []Histo
 		}
 		q.WriteString(")")
 	}
-	if _, err := tx.ExecContext(ctx, q.String(), a...); err != nil {
-		if isUniqueViolation(err) {
-			return fmt.Errorf("storage: load findings: a finding of the same organisation, resource and identifier is already stored: %w", err)
-		}
-		return fmt.Errorf("storage: load findings: %w", err)
+	q.WriteString(" ON CONFLICT (org_id, resource, identifier) DO NOTHING RETURNING id")
+	rows, err := tx.QueryContext(ctx, q.String(), a...)
+	if err != nil {
+		return 0, fmt.Errorf("storage: load findings: %w", err)
 	}
-	return nil
+	defer rows.Close()
+	in := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return 0, fmt.Errorf("storage: load findings: %w", err)
+		}
+		in[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("storage: load findings: %w", err)
+	}
+	for i := range part {
+		if !in[part[i].ID] {
+			part[i].ID = 0
+		}
+	}
+	return len(in), nil
 }
 
 // CountFindingsBefore counts the findings first seen before t (all

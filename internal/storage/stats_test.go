@@ -53,8 +53,8 @@ func TestStats(t *testing.T) {
 			// January 2023: one of beta.
 			historic(b.ID, "198.51.100.8:3389", "accessible-rdp", at(2023, 1, 15), week, finding.Closed, at(2023, 1, 16)),
 		}
-		if err := s.LoadFindingHistory(ctx, fs); err != nil {
-			t.Fatal(err)
+		if n, err := s.LoadFindingHistory(ctx, fs); err != nil || n != len(fs) {
+			t.Fatalf("load: got %d, %v; want %d", n, err, len(fs))
 		}
 		if fs[5].ID == 0 || fs[5].ID == fs[4].ID {
 			t.Fatalf("ids not set: %d, %d", fs[4].ID, fs[5].ID)
@@ -131,9 +131,10 @@ func TestStats(t *testing.T) {
 		if n, err := s.CountFindingsBefore(ctx, at(2024, 1, 1)); err != nil || n != 2 {
 			t.Errorf("findings before 2024: got %d, %v; want 2", n, err)
 		}
-		// The same key again is refused, and nothing of the batch stays.
-		if err := s.LoadFindingHistory(ctx, fs[:1]); err == nil {
-			t.Error("loading a finding twice: got no error")
+		// The same key again is skipped: the stored finding wins.
+		again := []storage.HistoricFinding{fs[0], historic(b.ID, "203.0.113.1:23", "accessible-telnet", at(2024, 2, 1), week, finding.Open, time.Time{})}
+		if n, err := s.LoadFindingHistory(ctx, again); err != nil || n != 1 || again[0].ID != 0 || again[1].ID == 0 {
+			t.Errorf("loading a stored key again: got %d, %v, ids %d %d; want 1 stored, the first skipped", n, err, again[0].ID, again[1].ID)
 		}
 	})
 }
@@ -213,7 +214,7 @@ func benchFindings(b *testing.B, s *storage.Store, orgs []storage.OrgSummary, n 
 		h.Taxonomy = taxes[k]
 		batch = append(batch, h)
 		if len(batch) == cap(batch) || i == n-1 {
-			if err := s.LoadFindingHistory(ctx, batch); err != nil {
+			if _, err := s.LoadFindingHistory(ctx, batch); err != nil {
 				b.Fatal(err)
 			}
 			batch = batch[:0]
