@@ -94,6 +94,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.collectCommand(),
 		a.reportsCommand(),
 		a.reprocessCommand(),
+		a.notifyCommand(),
 		a.versionCommand(),
 	)
 	return root

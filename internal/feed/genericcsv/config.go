@@ -3,6 +3,7 @@ package genericcsv
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -24,8 +25,15 @@ type Config struct {
 	// Columns names the event key of each column, in order; "" or
 	// "__IGNORE__" skips a column, "a|b" tries a, then b (a value that is
 	// not valid for a is tried as b: "source.ip|source.fqdn").
-	Columns   Columns `yaml:"columns" json:"columns"`
-	Delimiter string  `yaml:"delimiter" json:"delimiter"` // one character; default ","
+	Columns Columns `yaml:"columns" json:"columns"`
+	// Format is "csv" (the default) or "json": an array of objects, one
+	// object per line, or objects one after another.
+	Format string `yaml:"format" json:"format"`
+	// Fields maps a JSON record's members to event keys (format json):
+	// "attributes.ip": "source.ip". A dotted name reaches into nested
+	// objects; a key list "a|b" tries each in turn, as for columns.
+	Fields    map[string]string `yaml:"fields" json:"fields"`
+	Delimiter string            `yaml:"delimiter" json:"delimiter"` // one character; default ","
 	// SkipHeader drops the first data row (a row of column names).
 	SkipHeader bool `yaml:"skip_header" json:"skip_header"`
 
@@ -80,6 +88,13 @@ type column []*event.Key
 // compile checks c and resolves its keys, so that a mistake in a partner
 // feed's configuration shows when it is loaded, not on its first report.
 func (c Config) compile() ([]column, rune, error) {
+	switch c.Format {
+	case "", "csv":
+	case "json":
+		return nil, 0, c.checkTimeFormat()
+	default:
+		return nil, 0, fmt.Errorf("feed %q: format %q: want csv or json", c.Name, c.Format)
+	}
 	if len(c.Columns) == 0 {
 		return nil, 0, fmt.Errorf("feed %q: no columns", c.Name)
 	}
@@ -104,12 +119,45 @@ func (c Config) compile() ([]column, rune, error) {
 			cols[i] = append(cols[i], k)
 		}
 	}
+	return cols, delim, c.checkTimeFormat()
+}
+
+func (c Config) checkTimeFormat() error {
 	switch f := c.TimeFormat; {
 	case f == "", f == "timestamp", f == "epoch_millis", f == "windows_nt", strings.HasPrefix(f, "layout|"):
+		return nil
 	default:
-		return nil, 0, fmt.Errorf("feed %q: time_format %q: want timestamp, epoch_millis, windows_nt or layout|LAYOUT", c.Name, f)
+		return fmt.Errorf("feed %q: time_format %q: want timestamp, epoch_millis, windows_nt or layout|LAYOUT", c.Name, f)
 	}
-	return cols, delim, nil
+}
+
+// jsonField is a compiled Fields entry: where the value is in a record,
+// and the keys to try.
+type jsonField struct {
+	name string   // as configured, for messages
+	path []string // members, outermost first
+	keys column
+}
+
+// compileFields resolves the Fields of a JSON feed, in a fixed order.
+func (c Config) compileFields() ([]jsonField, error) {
+	if len(c.Fields) == 0 {
+		return nil, fmt.Errorf("feed %q: format json needs fields (record member: event key)", c.Name)
+	}
+	out := make([]jsonField, 0, len(c.Fields))
+	for name, spec := range c.Fields {
+		f := jsonField{name: name, path: strings.Split(name, ".")}
+		for _, k := range strings.Split(spec, "|") {
+			key, err := lookupKey(strings.TrimSpace(k))
+			if err != nil {
+				return nil, fmt.Errorf("feed %q: field %q: %v", c.Name, name, err)
+			}
+			f.keys = append(f.keys, key)
+		}
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b jsonField) int { return strings.Compare(a.name, b.name) })
+	return out, nil
 }
 
 // lookupKey finds a harmonization key; any extra.* name is one (held as

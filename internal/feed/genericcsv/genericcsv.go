@@ -21,10 +21,11 @@ import (
 
 // Parser parses the reports of one configured feed.
 type Parser struct {
-	cfg   Config
-	cols  []column
-	delim rune
-	base  *event.Event // the constants
+	cfg    Config
+	cols   []column    // format csv
+	fields []jsonField // format json
+	delim  rune
+	base   *event.Event // the constants
 }
 
 // New checks c and returns its parser.
@@ -32,6 +33,12 @@ func New(c Config) (*Parser, error) {
 	cols, delim, err := c.compile()
 	if err != nil {
 		return nil, err
+	}
+	var fields []jsonField
+	if c.Format == "json" {
+		if fields, err = c.compileFields(); err != nil {
+			return nil, err
+		}
 	}
 	base := event.New(8)
 	if err := base.Set("classification.type", c.Type); err != nil {
@@ -55,7 +62,7 @@ func New(c Config) (*Parser, error) {
 			return nil, fmt.Errorf("feed %q: type_translation %q: %v", c.Name, from, err)
 		}
 	}
-	return &Parser{cfg: c, cols: cols, delim: delim, base: base}, nil
+	return &Parser{cfg: c, cols: cols, fields: fields, delim: delim, base: base}, nil
 }
 
 // Register adds the feed c describes to the catalogue.
@@ -70,8 +77,12 @@ func Register(c Config) error {
 	if _, err := feed.Lookup(c.Name); err == nil {
 		return fmt.Errorf("feed %q already exists", c.Name)
 	}
+	format := "csv"
+	if c.Format == "json" {
+		format = "json"
+	}
 	feed.Register(feed.Spec{
-		Name: c.Name, Provider: c.Provider, DocURL: c.DocURL, Format: "csv",
+		Name: c.Name, Provider: c.Provider, DocURL: c.DocURL, Format: format,
 		Description: c.Description, FileNames: c.FileNames, Details: p.details, Parser: p,
 	})
 	return nil
@@ -90,6 +101,9 @@ func (p *Parser) Parse(ctx context.Context, r io.Reader, rep feed.Report, emit f
 		}
 	}
 	base.Merge(p.base)
+	if p.fields != nil {
+		return p.parseJSON(ctx, r, rep, base, emit)
+	}
 	e := event.New(20)
 	var raw strings.Builder
 	header := p.cfg.SkipHeader
@@ -204,6 +218,14 @@ func (p *Parser) time(v string) (time.Time, bool) {
 // details describes the mapping for "qalxan feeds show".
 func (p *Parser) details(string) (string, error) {
 	var b strings.Builder
+	if p.fields != nil {
+		fmt.Fprintf(&b, "format json, time_format %q\n", p.cfg.TimeFormat)
+		for _, f := range p.fields {
+			fmt.Fprintf(&b, "field %-24s %s\n", f.name, p.cfg.Fields[f.name])
+		}
+		fmt.Fprintf(&b, "constant   classification.type = %s\n", p.cfg.Type)
+		return b.String(), nil
+	}
 	fmt.Fprintf(&b, "delimiter %q, skip_header %v, time_format %q\n", string(p.delim), p.cfg.SkipHeader, p.cfg.TimeFormat)
 	for i, c := range p.cfg.Columns {
 		if c == "" {

@@ -169,3 +169,101 @@ func FuzzGenericCSV(f *testing.F) {
 	}
 	feedtest.Fuzz(f, p, feed.Report{}, sample)
 }
+
+// jsonFeed is a partner's JSON feed described in YAML, as in qalxan.yaml.
+const jsonFeed = `
+name: partner-json
+provider: Partner CERT
+type: phishing
+format: json
+time_format: timestamp
+fields:
+  url: source.url
+  host: source.fqdn|source.ip
+  seen: time.source
+  attributes.brand: extra.brand
+  attributes.tags: extra.tags
+  asn: source.asn
+`
+
+func jsonParser(t testing.TB) *Parser {
+	t.Helper()
+	var c Config
+	if err := yaml.Unmarshal([]byte(jsonFeed), &c); err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestJSONFeed(t *testing.T) {
+	p := jsonParser(t)
+	records := []string{
+		`{"url":"http://bank.example/login","host":"bank.example","seen":1763600000,"asn":64500,"attributes":{"brand":"Example Bank","tags":["kit","az"]}}`,
+		`{"url":"http://192.0.2.7/x","host":"192.0.2.7","seen":1763600060.5}`,
+		`"not an object"`,
+		`{"url":"http://c.example/","host":"c.example","asn":"not a number"}`,
+	}
+	for name, input := range map[string]string{
+		"lines": strings.Join(records, "\n") + "\n",
+		"array": "[\n" + strings.Join(records, ",\n") + "\n]",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var got []map[string]any
+			var lines []int
+			st, err := p.Parse(context.Background(), strings.NewReader(input), feed.Report{}, func(e *event.Event) error {
+				var m map[string]any
+				if err := json.Unmarshal(e.AppendJSON(nil), &m); err != nil {
+					return err
+				}
+				got = append(got, m)
+				lines = append(lines, e.Line)
+				return nil
+			})
+			if err != nil || st.Rows != 4 || st.Events != 2 || st.Bad != 2 || st.BadRows[0].Line != 3 || st.BadRows[1].Line != 4 {
+				t.Fatalf("got %+v, %v; want 4 records, 2 events, bad records 3 and 4", st, err)
+			}
+			want := map[string]any{"source.url": "http://bank.example/login", "source.fqdn": "bank.example", "source.asn": 64500.0,
+				"time.source": "2025-11-20T00:53:20+00:00", "extra.brand": "Example Bank", "extra.tags": []any{"kit", "az"},
+				"classification.type": "phishing", "feed.name": "partner-json", "feed.provider": "Partner CERT"}
+			for k, v := range want {
+				if fmt.Sprint(got[0][k]) != fmt.Sprint(v) {
+					t.Errorf("%s: got %v, want %v", k, got[0][k], v)
+				}
+			}
+			if got[1]["source.ip"] != "192.0.2.7" || got[1]["source.fqdn"] != nil || !slices.Equal(lines, []int{1, 2}) {
+				t.Errorf("second event: got %v (lines %v), want the address as source.ip", got[1], lines)
+			}
+		})
+	}
+	if _, err := p.Parse(context.Background(), strings.NewReader(`{"url":`), feed.Report{}, func(*event.Event) error { return nil }); err == nil {
+		t.Error("broken JSON: no error")
+	}
+	var c Config
+	yaml.Unmarshal([]byte(strings.Replace(jsonFeed, "format: json", "format: xml", 1)), &c)
+	if _, err := New(c); err == nil || !strings.Contains(err.Error(), "format") {
+		t.Errorf("format xml: got %v, want an error naming the format", err)
+	}
+}
+
+func FuzzGenericJSON(f *testing.F) {
+	p := jsonParser(f)
+	f.Add(`{"url":"http://bank.example/login","host":"bank.example","seen":1763600000,"attributes":{"brand":"B"}}`)
+	f.Add(`[{"url":"http://x/"},{"host":"192.0.2.1"}]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var n atomic.Int64
+		st, _ := p.Parse(context.Background(), strings.NewReader(s), feed.Report{}, func(e *event.Event) error {
+			n.Add(1)
+			if e.Line <= 0 {
+				t.Errorf("event without a line")
+			}
+			return nil
+		})
+		if int64(st.Events) != n.Load() {
+			t.Errorf("stats say %d events, got %d", st.Events, n.Load())
+		}
+	})
+}
