@@ -9,6 +9,7 @@ import (
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/constituency"
 	"github.com/qalxan/qalxan/internal/feed"
+	"github.com/qalxan/qalxan/internal/finding"
 	"github.com/qalxan/qalxan/internal/pipeline"
 	"github.com/qalxan/qalxan/internal/storage"
 	"github.com/qalxan/qalxan/internal/storage/storagetest"
@@ -19,13 +20,18 @@ import (
 // organisations with ten /24s each); about half the addresses are owned.
 // Each iteration ingests a new report (another day, so nothing dedupes)
 // into the same, growing store.
-func BenchmarkIngestSQLite(b *testing.B) { benchIngest(b, storagetest.SQLite(b)) }
+func BenchmarkIngestSQLite(b *testing.B) { benchIngest(b, storagetest.SQLite(b), false) }
+
+// BenchmarkIngestSQLiteFindings is BenchmarkIngestSQLite with findings
+// on: every owned event is a sighting, so the first iteration opens about
+// 50k findings and each later one refreshes them.
+func BenchmarkIngestSQLiteFindings(b *testing.B) { benchIngest(b, storagetest.SQLite(b), true) }
 
 // BenchmarkIngestPostgres is the same into PostgreSQL (skipped unless
 // QALXAN_TEST_POSTGRES names a server).
-func BenchmarkIngestPostgres(b *testing.B) { benchIngest(b, storagetest.Postgres(b)) }
+func BenchmarkIngestPostgres(b *testing.B) { benchIngest(b, storagetest.Postgres(b), false) }
 
-func benchIngest(b *testing.B, s *storage.Store) {
+func benchIngest(b *testing.B, s *storage.Store, findings bool) {
 	const rows = 100_000
 	ctx := context.Background()
 	orgs := make([]constituency.Org, 1000)
@@ -45,7 +51,11 @@ func benchIngest(b *testing.B, s *storage.Store) {
 		b.Fatal(err)
 	}
 	m, ids := pipeline.Owners(stored)
-	p := pipeline.New(pipeline.Config{Store: s, Matcher: m, OrgIDs: ids})
+	cfg := pipeline.Config{Store: s, Matcher: m, OrgIDs: ids}
+	if findings {
+		cfg.Findings, cfg.Policy, cfg.Critical = s, finding.DefaultPolicy(), pipeline.CII(stored)
+	}
+	p := pipeline.New(cfg)
 
 	// Addresses walk 10.0.0.0–10.77.255.255 in steps of 53: the owned
 	// /24s are 10.0.0.0–10.39.15.0, so about half are owned.

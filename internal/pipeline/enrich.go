@@ -9,6 +9,7 @@ import (
 	"github.com/qalxan/qalxan/internal/enrich"
 	"github.com/qalxan/qalxan/internal/event"
 	"github.com/qalxan/qalxan/internal/feed"
+	"github.com/qalxan/qalxan/internal/finding"
 	"github.com/qalxan/qalxan/internal/storage"
 )
 
@@ -106,6 +107,11 @@ func (p *Pipeline) row(spec feed.Spec, rep feed.Report, e *event.Event, line int
 	}
 	if len(owners) > 0 {
 		r.Owners = slices.Clone(owners)
+		if p.cfg.Findings != nil {
+			// Here in the workers, not in the one writer: the writer's time
+			// is the pipeline's limit.
+			r.GapResource, r.GapIdentifier, _ = finding.GapOf(e.Get)
+		}
 	}
 	if asn, ok := enrich.ParseASN(get("source.asn")); ok {
 		r.SourceASN = asn

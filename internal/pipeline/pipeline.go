@@ -24,6 +24,7 @@ import (
 	"github.com/qalxan/qalxan/internal/constituency"
 	"github.com/qalxan/qalxan/internal/enrich"
 	"github.com/qalxan/qalxan/internal/feed"
+	"github.com/qalxan/qalxan/internal/finding"
 	"github.com/qalxan/qalxan/internal/storage"
 )
 
@@ -57,6 +58,14 @@ type Config struct {
 	OrgIDs    map[string]int64
 	Workers   int // enrichment goroutines; default GOMAXPROCS
 	BatchSize int // events per transaction; default 5000
+
+	// Findings, when set, hears of every new owned event that reports a
+	// security gap, one observation per owner, after each batch is
+	// stored; Policy rates them and Critical names the organisations of
+	// critical information infrastructure (see CII).
+	Findings FindingSink
+	Policy   finding.Policy
+	Critical map[int64]bool
 
 	Metrics *Metrics // nil: not counted
 	// OnProgress, when set, hears how each report is getting on, a few
@@ -103,6 +112,9 @@ type Stats struct {
 	Bad             int
 	BadRows         []feed.BadRow // the first feed.MaxBadRows
 	Owned           int           // events with at least one owner
+	// Findings the new events opened, refreshed (seen again) and reopened
+	// (seen again after a fix), when the pipeline makes findings.
+	FindingsOpened, FindingsRefreshed, FindingsReopened int
 	Elapsed         time.Duration
 }
 
@@ -121,6 +133,9 @@ func (s *Stats) Add(t Stats) {
 	s.Duplicates += t.Duplicates
 	s.Bad += t.Bad
 	s.Owned += t.Owned
+	s.FindingsOpened += t.FindingsOpened
+	s.FindingsRefreshed += t.FindingsRefreshed
+	s.FindingsReopened += t.FindingsReopened
 	s.Elapsed += t.Elapsed
 	if room := feed.MaxBadRows - len(s.BadRows); room > 0 {
 		s.BadRows = append(s.BadRows, t.BadRows[:min(room, len(t.BadRows))]...)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/qalxan/qalxan/internal/event"
 	"github.com/qalxan/qalxan/internal/feed"
+	"github.com/qalxan/qalxan/internal/finding"
 	"github.com/qalxan/qalxan/internal/storage"
 )
 
@@ -30,6 +31,7 @@ type rows struct {
 
 type written struct {
 	inserted, duplicates, owned int
+	opened, refreshed, reopened int // findings
 	err                         error
 }
 
@@ -96,6 +98,7 @@ func (p *Pipeline) run(ctx context.Context, spec feed.Spec, r io.Reader, rep fee
 	close(out)
 	w := <-done
 	st.Events, st.Duplicates, st.Owned = w.inserted, w.duplicates, w.owned
+	st.FindingsOpened, st.FindingsRefreshed, st.FindingsReopened = w.opened, w.refreshed, w.reopened
 	if w.err != nil {
 		return ps, w.err // the cause; the parser saw only the cancellation
 	}
@@ -142,11 +145,17 @@ func (p *Pipeline) work(ctx context.Context, spec feed.Spec, rep feed.Report, re
 // returns, and the other stages stop on the cancellation.
 func (p *Pipeline) write(ctx context.Context, cancel context.CancelCauseFunc, feedName string, in <-chan rows, prog *progress) (w written) {
 	pending := make([]storage.StoredEvent, 0, p.cfg.BatchSize)
+	var obs []finding.Observation
 	flush := func() bool {
 		if len(pending) == 0 {
 			return true
 		}
 		ins, dup, err := p.cfg.Store.InsertEvents(ctx, pending)
+		if err == nil && p.cfg.Findings != nil {
+			// In order, after the events: the links need their ids.
+			obs = p.observations(pending, obs[:0])
+			err = p.observe(ctx, obs, &w)
+		}
 		clear(pending) // drop the references to the chunks' JSON
 		pending = pending[:0]
 		if err != nil {

@@ -31,6 +31,12 @@ type StoredEvent struct {
 	SourceASN       uint32          `json:"source_asn,omitempty"`
 	Owners          []int64         `json:"owners,omitempty"` // org ids
 	Data            json.RawMessage `json:"data"`
+
+	// GapResource and GapIdentifier are the security gap the event reports
+	// (finding.GapOf), when the pipeline makes findings; not stored with
+	// the event.
+	GapResource   string `json:"-"`
+	GapIdentifier string `json:"-"`
 }
 
 // Rows per multi-row INSERT: 16 columns × 500 rows stays under both
@@ -53,16 +59,8 @@ func (s *Store) InsertEvents(ctx context.Context, batch []StoredEvent) (inserted
 	if len(batch) == 0 {
 		return 0, 0, nil
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.eventTx(ctx, func(tx *sql.Tx) error {
 		inserted = 0
-		if s.dialect.name == "sqlite" {
-			// The fingerprint index takes random keys: with SQLite's default
-			// 2 MB page cache every batch re-reads and re-writes most of it.
-			// The setting belongs to the connection and stays with it.
-			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
-				return fmt.Errorf("storage: insert events: %w", err)
-			}
-		}
 		// Full-size statements have the same text: prepared once per
 		// transaction, SQLite parses 7,000 placeholders once instead of
 		// once per 500 rows (a tenth of the writer's time).
