@@ -115,7 +115,7 @@ type Stats struct {
 	// Findings the new events opened, refreshed (seen again) and reopened
 	// (seen again after a fix), when the pipeline makes findings.
 	FindingsOpened, FindingsRefreshed, FindingsReopened int
-	Elapsed         time.Duration
+	Elapsed                                             time.Duration
 }
 
 // PerSecond is the rate of events parsed, stored or not.
