@@ -71,6 +71,11 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 		return err
 	}
 	go purgeSessions(ctx, s, log)
+	notices, err := newNotifier(cfg, s, log)
+	if err != nil {
+		return err
+	}
+	go notices.run(ctx)
 	if err := a.startCollectors(ctx, cfg, s, log, pipeline.NewMetrics(reg)); err != nil {
 		return err
 	}

@@ -43,6 +43,27 @@ type Config struct {
 	// Feeds are partner CSV feeds described by their columns, registered
 	// under their names beside the built-in feeds.
 	Feeds []genericcsv.Config `yaml:"feeds"`
+	// Mail is the SMTP relay notices leave through.
+	Mail Mail `yaml:"mail"`
+	// Notify is when and how organisations are told of their findings.
+	Notify Notify `yaml:"notify"`
+}
+
+// Mail is the SMTP relay. Password may be written as ${ENV_NAME}.
+type Mail struct {
+	SMTPAddr string `yaml:"smtp_addr,omitempty"` // HOST:PORT; no notices are sent without it
+	From     string `yaml:"from,omitempty"`
+	Username string `yaml:"username,omitempty"`
+	Password string `yaml:"password,omitempty"`
+	TLS      string `yaml:"tls,omitempty"` // starttls (default), tls or none
+}
+
+// Notify schedules notices.
+type Notify struct {
+	DigestAt     string        `yaml:"digest_at,omitempty"`     // HH:MM in time_zone; default 08:00
+	Every        time.Duration `yaml:"every,omitempty"`         // how often serve looks for critical findings and sends; default 1m
+	MaxAttempts  int           `yaml:"max_attempts,omitempty"`  // delivery attempts before a notice fails; default 8
+	TemplatesDir string        `yaml:"templates_dir,omitempty"` // notice.LANG.txt/.html here replace the built-in ones
 }
 
 // Collector kinds.
@@ -153,6 +174,12 @@ var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 // a collector logging in with an empty password only fails later, and
 // less clearly.
 func (c *Config) expandSecrets(getenv func(string) string) error {
+	if m := envRef.FindStringSubmatch(c.Mail.Password); m != nil {
+		if getenv(m[1]) == "" {
+			return fmt.Errorf("config: mail: password: environment variable %s is not set", m[1])
+		}
+		c.Mail.Password = envRef.ReplaceAllStringFunc(c.Mail.Password, func(ref string) string { return getenv(envRef.FindStringSubmatch(ref)[1]) })
+	}
 	for i := range c.Collectors {
 		col := &c.Collectors[i]
 		expand := func(field string, v *string) error {
@@ -300,6 +327,22 @@ func (c Config) Validate() error {
 		}
 		names[col.Name] = true
 	}
+	switch c.Mail.TLS {
+	case "", "starttls", "tls", "none":
+	default:
+		return fmt.Errorf("config: mail: tls %q: want starttls, tls or none", c.Mail.TLS)
+	}
+	if c.Mail.SMTPAddr != "" && c.Mail.From == "" {
+		return fmt.Errorf("config: mail: from: required with smtp_addr")
+	}
+	if c.Notify.DigestAt != "" {
+		if _, err := time.Parse("15:04", c.Notify.DigestAt); err != nil {
+			return fmt.Errorf("config: notify: digest_at %q: want HH:MM", c.Notify.DigestAt)
+		}
+	}
+	if c.Notify.Every < 0 || c.Notify.MaxAttempts < 0 {
+		return fmt.Errorf("config: notify: every and max_attempts cannot be negative")
+	}
 	feeds := map[string]bool{}
 	for i, f := range c.Feeds {
 		if f.Name == "" {
@@ -431,6 +474,9 @@ func (c Config) CookiesSecure() bool {
 // header values and URL credentials.
 func (c Config) Redacted() ([]byte, error) {
 	r := c
+	if r.Mail.Password != "" {
+		r.Mail.Password = redacted
+	}
 	r.Collectors = nil
 	if len(c.Collectors) > 0 {
 		r.Collectors = make([]Collector, len(c.Collectors))
