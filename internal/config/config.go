@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/qalxan/qalxan/internal/feed/genericcsv"
+	"github.com/qalxan/qalxan/internal/finding"
 )
 
 // Config is the effective configuration. A field's environment variable is
