@@ -39,6 +39,9 @@ type Config struct {
 	// wins (the default of ingest --enrich). QALXAN_ENRICH_FILES takes them
 	// comma-separated.
 	EnrichFiles []string `yaml:"enrich_files"`
+	// Findings is how severe each security gap is, how long its owner
+	// has to fix it, and when a fix counts as verified (finding.Policy).
+	Findings finding.Policy `yaml:"findings"`
 	// Collectors bring reports in on schedules (collect, serve).
 	Collectors []Collector `yaml:"collectors"`
 	// Feeds are partner CSV feeds described by their columns, registered
@@ -140,6 +143,7 @@ func Defaults() Config {
 		TimeZone:      "Asia/Baku",
 		SessionTTL:    12 * time.Hour,
 		SecureCookies: "auto",
+		Findings:      finding.DefaultPolicy(),
 	}
 }
 
@@ -317,6 +321,9 @@ func (c Config) Validate() error {
 		if strings.TrimSpace(f) == "" {
 			return fmt.Errorf("config: enrich_files[%d] is empty", i)
 		}
+	}
+	if err := c.Findings.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
 	}
 	names := map[string]bool{}
 	for i, col := range c.Collectors {
