@@ -57,6 +57,11 @@ func (a *app) demoCommand() *cobra.Command {
 			if err := a.demoMonth(ctx, cfg, s); err != nil {
 				return err
 			}
+			if n, loaded, err := demo.LoadHistory(ctx, s, time.Now()); err != nil {
+				return err
+			} else if loaded {
+				a.logger(cfg).Info("demo: loaded a findings history for the statistics", "months", demo.HistoryMonths, "findings", n)
+			}
 			return a.serve(ctx, cfg, s, func(addr net.Addr) {
 				fmt.Fprintf(a.stdout, "Qalxan demo: http://%s/\n", addr)
 				fmt.Fprintf(a.stdout, "data directory: %s (%s)\n\nsign in as:\n", dir, map[bool]string{true: "kept", false: "deleted at exit"}[keep])

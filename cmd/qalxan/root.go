@@ -93,6 +93,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.withConfiguredFeeds(a.feedsCommand()),
 		a.collectCommand(),
 		a.reportsCommand(),
+		a.reportCommand(),
 		a.reprocessCommand(),
 		a.notifyCommand(),
 		a.versionCommand(),
