@@ -110,6 +110,7 @@ var matrix = []matrixRow{
 	{route: "DELETE /api/v1/tokens/{id}", target: other, want: codes{204, 404, 404, 404, 404, 401}},
 
 	{route: "GET /api/v1/audit", want: codes{200, 403, 200, 403, 403, 401}},
+	{route: "GET /api/v1/notices", want: codes{200, 200, 200, 403, 403, 401}},
 	{route: "GET /api/v1/openapi.json", want: codes{200, 200, 200, 200, 200, 200}},
 }
 

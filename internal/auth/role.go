@@ -52,16 +52,17 @@ const (
 	ReadFindings   Permission = "findings.read"   // security gaps of the organisations in scope
 	UpdateFindings Permission = "findings.update" // acknowledge, resolve or dispute a finding in scope
 	ManageFindings Permission = "findings.manage" // staff: accept risk, close, reopen, change severity, assign
+	ReadNotices    Permission = "notices.read"    // staff: the notice queue, its recipients and failures
 )
 
 var grants = map[Role][]Permission{
-	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings},
-	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings},
+	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices},
+	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices},
 	// An agency sees and answers for its own gaps; a partner CERT does not
 	// see the constituency's unfixed weaknesses at all.
 	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings},
 	Partner: {ReadOrgs, ManageOwnToken, ReadDashboard, ReadEvents},
-	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings},
+	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, ReadNotices},
 }
 
 // Permissions returns what the role may do, in a stable order.
