@@ -15,6 +15,7 @@ import (
 	"github.com/qalxan/qalxan/internal/enrich"
 	"github.com/qalxan/qalxan/internal/errs"
 	"github.com/qalxan/qalxan/internal/feed"
+	"github.com/qalxan/qalxan/internal/finding"
 	"github.com/qalxan/qalxan/internal/pipeline"
 	"github.com/qalxan/qalxan/internal/storage"
 )
@@ -27,6 +28,7 @@ type collection struct {
 	enricher *enrich.Enricher
 	log      *slog.Logger
 	metrics  *pipeline.Metrics // nil: not counted (collect --once)
+	policy   finding.Policy    // of the findings the reports' events open
 
 	mu    sync.Mutex
 	stats map[string]*collectorStats
@@ -46,7 +48,7 @@ func newCollection(cfg config.Config, s *storage.Store, log *slog.Logger) (*coll
 	if err != nil {
 		return nil, err
 	}
-	return &collection{store: s, enricher: en, log: log, stats: map[string]*collectorStats{}}, nil
+	return &collection{store: s, enricher: en, log: log, policy: cfg.Findings, stats: map[string]*collectorStats{}}, nil
 }
 
 func (c *collection) Close() error { return c.enricher.Close() }
@@ -113,7 +115,9 @@ func (c *collection) handler(cc config.Collector) collect.Handler {
 			return err
 		}
 		m, ids := pipeline.Owners(orgs)
-		p := pipeline.New(pipeline.Config{Store: c.store, Enricher: c.enricher, Matcher: m, OrgIDs: ids, Metrics: c.metrics})
+		pcfg := pipeline.Config{Store: c.store, Enricher: c.enricher, Matcher: m, OrgIDs: ids, Metrics: c.metrics}
+		withFindings(&pcfg, c.store, c.policy, orgs)
+		p := pipeline.New(pcfg)
 		rep := feed.Report{FileName: r.Name, Type: cc.Report, Observed: r.ReceivedAt, FeedURL: r.Meta[collect.MetaURL]}
 		st, err := p.Ingest(ctx, pipeline.Input{Source: r.Source, Feed: cc.Feed, Report: rep, Content: r.Content, Meta: r.Meta})
 		if st.ReportID == 0 {

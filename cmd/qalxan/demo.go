@@ -86,7 +86,9 @@ func (a *app) demoMonth(ctx context.Context, cfg config.Config, s *storage.Store
 		return err
 	}
 	m, ids := pipeline.Owners(orgs)
-	p := pipeline.New(pipeline.Config{Store: s, Matcher: m, OrgIDs: ids})
+	pcfg := pipeline.Config{Store: s, Matcher: m, OrgIDs: ids}
+	withFindings(&pcfg, s, cfg.Findings, orgs)
+	p := pipeline.New(pcfg)
 	start := time.Now()
 	st, loaded, err := demo.LoadMonth(ctx, s, p, start)
 	if err != nil || !loaded {

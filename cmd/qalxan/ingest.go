@@ -62,6 +62,7 @@ func (a *app) ingestCommand() *cobra.Command {
 			}
 			m, ids := pipeline.Owners(orgs)
 			pcfg := pipeline.Config{Store: s, Enricher: en, Matcher: m, OrgIDs: ids}
+			withFindings(&pcfg, s, cfg.Findings, orgs)
 			var bar func(pipeline.Progress) // the status line of the file being ingested
 			if isTerminal(a.stderr) {
 				pcfg.OnProgress = func(pr pipeline.Progress) { bar(pr) }
@@ -83,8 +84,8 @@ func (a *app) ingestCommand() *cobra.Command {
 					failed = append(failed, err)
 				}
 			}
-			fmt.Fprintf(a.stdout, "%d events, %d duplicates, %d bad rows, %d owners found, %.2f seconds, %.0f events/s\n",
-				total.Events, total.Duplicates, total.Bad, total.Owned, total.Elapsed.Seconds(), total.PerSecond())
+			fmt.Fprintf(a.stdout, "%d events, %d duplicates, %d bad rows, %d owners found, %s, %.2f seconds, %.0f events/s\n",
+				total.Events, total.Duplicates, total.Bad, total.Owned, findingsSummary(total), total.Elapsed.Seconds(), total.PerSecond())
 			if len(failed) > 0 {
 				return fmt.Errorf("ingest: %d of %d reports failed: %w", len(failed), len(args), errors.Join(failed...))
 			}

@@ -90,7 +90,9 @@ func (a *app) reprocessCommand() *cobra.Command {
 				return err
 			}
 			m, orgIDs := pipeline.Owners(orgs)
-			p := pipeline.New(pipeline.Config{Store: s, Enricher: en, Matcher: m, OrgIDs: orgIDs})
+			pcfg := pipeline.Config{Store: s, Enricher: en, Matcher: m, OrgIDs: orgIDs}
+			withFindings(&pcfg, s, cfg.Findings, orgs)
+			p := pipeline.New(pcfg)
 
 			var total pipeline.Stats
 			var failed []error

@@ -95,6 +95,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.reportsCommand(),
 		a.reportCommand(),
 		a.reprocessCommand(),
+		a.findingsCommand(),
 		a.notifyCommand(),
 		a.versionCommand(),
 	)

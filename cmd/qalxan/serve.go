@@ -71,6 +71,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 		return err
 	}
 	go purgeSessions(ctx, s, log)
+	go verifyFindingsLoop(ctx, s, cfg.Findings, log)
 	notices, err := newNotifier(cfg, s, log)
 	if err != nil {
 		return err

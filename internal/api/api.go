@@ -104,6 +104,11 @@ func New(d Deps) *API {
 		a.route("GET", "/events/export", auth.ReadEvents, a.exportEvents),
 		a.route("GET", "/events/{id}", auth.ReadEvents, a.getEvent),
 
+		// Statistics: the figures of a period as the scope sees them (an
+		// agency its own organisation's).
+		a.route("GET", "/stats", auth.ReadFindings, a.getStats),
+		a.route("GET", "/stats/export", auth.ReadFindings, a.exportStats),
+
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),
 		a.route("GET", "/users/{id}", auth.ReadUsers, a.getUser),
@@ -115,8 +120,6 @@ func New(d Deps) *API {
 		a.route("DELETE", "/tokens/{id}", auth.ManageOwnToken, a.revokeToken),
 
 		a.route("GET", "/audit", auth.ReadAudit, a.listAudit),
-
-		a.route("GET", "/notices", auth.ReadNotices, a.listNotices),
 
 		{Route{Method: "GET", Pattern: Prefix + "/openapi.json", Public: true}, a.openAPI},
 	}

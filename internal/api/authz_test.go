@@ -94,6 +94,11 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/events/{id}", target: own, want: codes{200, 200, 200, 200, 200, 401}, contains: "alpha-agency"},
 	{route: "GET /api/v1/events/{id}", target: other, want: codes{200, 200, 200, 404, 404, 401}},
 
+	// Statistics: a partner sees no findings, so no figures of them; an
+	// agency its own organisation's.
+	{route: "GET /api/v1/stats", query: "?period=2026-11", want: codes{200, 200, 200, 403, 200, 401}, contains: "resources_with_gaps"},
+	{route: "GET /api/v1/stats/export", query: "?period=2026-Q4", want: codes{200, 200, 200, 403, 200, 401}, contains: "summary,2026-Q4"},
+
 	{route: "GET /api/v1/users", want: codes{200, 403, 200, 403, 403, 401}},
 	{route: "POST /api/v1/users", want: codes{201, 403, 403, 403, 403, 401}},
 	{route: "GET /api/v1/users/{id}", target: own, want: codes{200, 403, 200, 403, 403, 401}},
