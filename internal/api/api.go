@@ -121,6 +121,8 @@ func New(d Deps) *API {
 
 		a.route("GET", "/audit", auth.ReadAudit, a.listAudit),
 
+		a.route("GET", "/notices", auth.ReadNotices, a.listNotices),
+
 		{Route{Method: "GET", Pattern: Prefix + "/openapi.json", Public: true}, a.openAPI},
 	}
 	for _, rt := range a.routes {
