@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/qalxan/qalxan/internal/auth"
@@ -29,6 +30,9 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, lifetime time.D
 
 // UserBySession returns the signed-in user of a live session.
 func (s *Store) UserBySession(ctx context.Context, secret string) (*auth.User, error) {
+	if strings.HasPrefix(secret, LinkSessionPrefix) {
+		return s.userByLinkSession(ctx, secret)
+	}
 	var userID int64
 	var expires time.Time
 	err := s.db.QueryRowContext(ctx, `SELECT user_id, expires_at FROM sessions WHERE hash = $1`, auth.HashSecret(secret)).Scan(&userID, &expires)
@@ -50,7 +54,11 @@ func (s *Store) UserBySession(ctx context.Context, secret string) (*auth.User, e
 
 // DeleteSession ends a session (sign out).
 func (s *Store) DeleteSession(ctx context.Context, secret string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE hash = $1`, auth.HashSecret(secret)); err != nil {
+	table := "sessions"
+	if strings.HasPrefix(secret, LinkSessionPrefix) {
+		table = "link_sessions"
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM `+table+` WHERE hash = $1`, auth.HashSecret(secret)); err != nil {
 		return fmt.Errorf("storage: delete session: %w", err)
 	}
 	return nil
@@ -58,9 +66,14 @@ func (s *Store) DeleteSession(ctx context.Context, secret string) error {
 
 // PurgeSessions deletes expired sessions and returns how many.
 func (s *Store) PurgeSessions(ctx context.Context) (int64, error) {
-	r, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, s.Now())
-	if err != nil {
-		return 0, fmt.Errorf("storage: purge sessions: %w", err)
+	var total int64
+	for _, table := range []string{"sessions", "link_sessions"} {
+		r, err := s.db.ExecContext(ctx, `DELETE FROM `+table+` WHERE expires_at <= $1`, s.Now())
+		if err != nil {
+			return total, fmt.Errorf("storage: purge %s: %w", table, err)
+		}
+		n, _ := r.RowsAffected()
+		total += n
 	}
-	return r.RowsAffected()
+	return total, nil
 }

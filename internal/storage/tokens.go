@@ -36,6 +36,10 @@ func scanToken(sc interface{ Scan(...any) error }) (*auth.Token, error) {
 // CreateToken issues an API token for a user and returns its secret, which
 // is not stored and cannot be shown again.
 func (s *Store) CreateToken(ctx context.Context, actor auth.Actor, userID int64, name string, lifetime time.Duration) (string, *auth.Token, error) {
+	if userID == 0 {
+		// A session opened by a notice link has no account to own a token.
+		return "", nil, errs.E(errs.Forbidden, "only a user account may hold API tokens")
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", nil, errs.Field("name", "give the token a name of at most 100 characters, saying what it is for")
