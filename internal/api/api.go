@@ -109,6 +109,16 @@ func New(d Deps) *API {
 		a.route("GET", "/stats", auth.ReadFindings, a.getStats),
 		a.route("GET", "/stats/export", auth.ReadFindings, a.exportStats),
 
+		// Findings: the scope decides which; an agency acknowledges,
+		// resolves and disputes its own, staff do the rest (storage checks
+		// which move needs which permission).
+		a.route("GET", "/findings", auth.ReadFindings, a.listFindings),
+		a.route("GET", "/findings/{id}", auth.ReadFindings, a.getFinding),
+		a.route("POST", "/findings/{id}/transition", auth.UpdateFindings, a.transitionFinding),
+		a.route("POST", "/findings/{id}/severity", auth.ManageFindings, a.setFindingSeverity),
+		a.route("POST", "/findings/{id}/assign", auth.ManageFindings, a.assignFinding),
+		a.route("GET", "/findings/{id}/events", auth.ReadFindings, a.findingEvents),
+
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),
 		a.route("GET", "/users/{id}", auth.ReadUsers, a.getUser),

@@ -99,6 +99,21 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/stats", query: "?period=2026-11", want: codes{200, 200, 200, 403, 200, 401}, contains: "resources_with_gaps"},
 	{route: "GET /api/v1/stats/export", query: "?period=2026-Q4", want: codes{200, 200, 200, 403, 200, 401}, contains: "summary,2026-Q4"},
 
+	// Findings of "own" and of "other" (which names the other
+	// organisation): a partner sees none, an agency only its own and may
+	// acknowledge, resolve or dispute it; staff do the rest.
+	{route: "GET /api/v1/findings", want: codes{200, 200, 200, 403, 200, 401}, contains: "alpha-agency"},
+	{route: "GET /api/v1/findings/{id}", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "alpha-agency"},
+	{route: "GET /api/v1/findings/{id}", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "POST /api/v1/findings/{id}/transition", target: own, want: codes{200, 200, 403, 403, 200, 401}},
+	{route: "POST /api/v1/findings/{id}/transition", target: other, want: codes{200, 200, 403, 403, 404, 401}},
+	{route: "POST /api/v1/findings/{id}/severity", target: own, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "POST /api/v1/findings/{id}/severity", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "POST /api/v1/findings/{id}/assign", target: own, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "POST /api/v1/findings/{id}/assign", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "GET /api/v1/findings/{id}/events", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.5"},
+	{route: "GET /api/v1/findings/{id}/events", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+
 	{route: "GET /api/v1/users", want: codes{200, 403, 200, 403, 403, 401}},
 	{route: "POST /api/v1/users", want: codes{201, 403, 403, 403, 403, 401}},
 	{route: "GET /api/v1/users/{id}", target: own, want: codes{200, 403, 200, 403, 403, 401}},
@@ -122,17 +137,20 @@ var matrix = []matrixRow{
 // matrixBodies are valid bodies for the routes that take one: a denial
 // must be about the caller, never about the input.
 var matrixBodies = map[string]request{
-	"POST /api/v1/orgs":                 {body: `{"short_name":"new-org","name":"New Org","resources":[{"value":"203.0.113.0/24"}]}`},
-	"POST /api/v1/orgs/import":          {contentType: "application/yaml", body: "organisations:\n  - short_name: imported\n    name: Imported Org\n    resources: [imported.example]\n"},
-	"PATCH /api/v1/orgs/{org}":          {body: `{"name":"Renamed"}`},
-	"POST /api/v1/orgs/{org}/resources": {body: `{"value":"203.0.113.9","criticality":"high"}`},
-	"PATCH /api/v1/resources/{id}":      {body: `{"notes":"checked"}`},
-	"POST /api/v1/orgs/{org}/contacts":  {body: `{"email":"new@contact.example"}`},
-	"PATCH /api/v1/contacts/{id}":       {body: `{"name":"Renamed"}`},
-	"POST /api/v1/users":                {body: `{"name":"newuser","role":"analyst"}`},
-	"PATCH /api/v1/users/{id}":          {body: `{"display_name":"Renamed"}`},
-	"POST /api/v1/users/{id}/password":  {body: `{"password":"correct horse battery staple"}`},
-	"POST /api/v1/tokens":               {body: `{"name":"script"}`},
+	"POST /api/v1/orgs":                     {body: `{"short_name":"new-org","name":"New Org","resources":[{"value":"203.0.113.0/24"}]}`},
+	"POST /api/v1/orgs/import":              {contentType: "application/yaml", body: "organisations:\n  - short_name: imported\n    name: Imported Org\n    resources: [imported.example]\n"},
+	"PATCH /api/v1/orgs/{org}":              {body: `{"name":"Renamed"}`},
+	"POST /api/v1/orgs/{org}/resources":     {body: `{"value":"203.0.113.9","criticality":"high"}`},
+	"PATCH /api/v1/resources/{id}":          {body: `{"notes":"checked"}`},
+	"POST /api/v1/orgs/{org}/contacts":      {body: `{"email":"new@contact.example"}`},
+	"PATCH /api/v1/contacts/{id}":           {body: `{"name":"Renamed"}`},
+	"POST /api/v1/users":                    {body: `{"name":"newuser","role":"analyst"}`},
+	"PATCH /api/v1/users/{id}":              {body: `{"display_name":"Renamed"}`},
+	"POST /api/v1/users/{id}/password":      {body: `{"password":"correct horse battery staple"}`},
+	"POST /api/v1/tokens":                   {body: `{"name":"script"}`},
+	"POST /api/v1/findings/{id}/transition": {body: `{"status":"acknowledged"}`},
+	"POST /api/v1/findings/{id}/severity":   {body: `{"severity":"critical","reason":"domain controller"}`},
+	"POST /api/v1/findings/{id}/assign":     {body: `{"assignee":"analyst"}`},
 }
 
 // path fills a route's wildcards with the ids of the row's target, as seen
@@ -161,6 +179,8 @@ func (f *fixture) path(pattern string, t target, caller string) string {
 		}
 	case strings.Contains(pattern, "/events/{id}"):
 		id = matrixEventID(f, org)
+	case strings.Contains(pattern, "/findings/{id}"):
+		id = matrixFindingID(f, org)
 	case strings.Contains(pattern, "/tokens/{id}"):
 		id = f.tokenIDs[caller]
 		if t == other {
