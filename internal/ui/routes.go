@@ -49,6 +49,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("POST /admin/users/{id}", h.userUpdate)
 	page("POST /admin/users/{id}/password", h.userPassword)
 	page("GET /admin/audit", h.auditList)
+	page("GET /admin/notices", h.noticeList)
 
 	// Unknown paths get the 404 page, but only after sign-in: an anonymous
 	// visitor learns nothing about which URLs exist.
