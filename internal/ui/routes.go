@@ -25,6 +25,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("GET /search", h.search)
 	page("GET /events", h.eventList)
 	page("GET /events/{id}", h.eventView)
+	page("GET /stats", h.statsPage)
+	page("GET /stats/export", h.statsExport)
 
 	// Pages about the whole list sit under /orgs/-/: "-" cannot start a
 	// short name, so no organisation (not even one called "new") is hidden
