@@ -206,8 +206,8 @@ var errNothingToNotify = fmt.Errorf("storage: nothing left to notify")
 // records each change.
 func (s *Store) markNotified(ctx context.Context, tx *sql.Tx, n *notify.Notice, from finding.Status, now time.Time) (int, error) {
 	rows, err := tx.QueryContext(ctx, `UPDATE findings SET status = $1, notified_at = $2, updated_at = $2
-		WHERE status = $3 AND id IN (SELECT finding_id FROM notice_findings WHERE notice_id = $4) RETURNING id`,
-		string(finding.Notified), now, string(from), n.ID)
+		WHERE status = $3 AND org_id = $5 AND id IN (SELECT finding_id FROM notice_findings WHERE notice_id = $4) RETURNING id`,
+		string(finding.Notified), now, string(from), n.ID, n.OrgID)
 	if err != nil {
 		return 0, fmt.Errorf("storage: notice %s: mark findings notified: %w", n.Reference, err)
 	}
