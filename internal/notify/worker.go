@@ -82,12 +82,15 @@ type Result struct {
 	Sent, Retried, Failed int
 }
 
-// RunOnce sends the notices due now, batch after batch, until none is due.
+// RunOnce sends the notices due when it starts, batch after batch; one
+// retried in this round waits for a later round.
 func (w *Worker) RunOnce(ctx context.Context) (Result, error) {
 	w.defaults()
 	var res Result
+	start := w.Now()
 	for {
-		ns, err := w.Queue.ClaimNotices(ctx, w.Now(), w.Lease, w.Batch)
+		// Due by the round's start, leased for Lease from now.
+		ns, err := w.Queue.ClaimNotices(ctx, start, w.Lease+w.Now().Sub(start), w.Batch)
 		if err != nil {
 			return res, err
 		}
