@@ -17,6 +17,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /login", h.loginForm)
 	mux.HandleFunc("POST /login", h.login)
 	mux.HandleFunc("POST /language", h.setLanguage)
+	mux.HandleFunc("GET /n/{token}", h.noticeLink)
 
 	// Everything else needs a session.
 	page := func(pattern string, fn pageFunc) { mux.Handle(pattern, h.signedIn(fn)) }
@@ -25,6 +26,11 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("GET /search", h.search)
 	page("GET /events", h.eventList)
 	page("GET /events/{id}", h.eventView)
+	page("GET /findings", h.findingList)
+	page("GET /findings/export.csv", h.findingExport)
+	page("GET /findings/{id}", h.findingView)
+	page("GET /findings/{id}/events.csv", h.findingEvents)
+	page("POST /findings/{id}/{action}", h.findingAct)
 	page("GET /stats", h.statsPage)
 	page("GET /stats/export", h.statsExport)
 

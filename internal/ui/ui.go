@@ -32,6 +32,10 @@ type Deps struct {
 	SessionTTL      time.Duration  // default 12h
 	SecureCookies   bool           // Secure flag on cookies: true unless serving plain HTTP on loopback
 	Location        *time.Location // display time zone; default Asia/Baku
+	// LinkKey verifies the signed links in notices (auth.VerifyLink); with
+	// none, every link is refused.
+	LinkKey        []byte
+	LinkSessionTTL time.Duration // of a session opened by a notice link; default 8h
 }
 
 // handler holds the dependencies and the parsed templates; each page is a
@@ -56,6 +60,9 @@ func New(d Deps) http.Handler {
 	}
 	if d.SessionTTL <= 0 {
 		d.SessionTTL = 12 * time.Hour
+	}
+	if d.LinkSessionTTL <= 0 {
+		d.LinkSessionTTL = 8 * time.Hour
 	}
 	if d.Location == nil {
 		d.Location = defaultLocation()
