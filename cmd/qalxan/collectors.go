@@ -110,13 +110,10 @@ func (c *collection) collector(cc config.Collector) (collect.Collector, error) {
 // --quarantined) and re-process, not collected again and again.
 func (c *collection) handler(cc config.Collector) collect.Handler {
 	return func(ctx context.Context, r collect.Report) error {
-		orgs, err := c.store.MatcherOrgs(ctx)
+		pcfg, err := pipelineConfig(ctx, c.store, c.enricher, c.policy, c.metrics)
 		if err != nil {
 			return err
 		}
-		m, ids := pipeline.Owners(orgs)
-		pcfg := pipeline.Config{Store: c.store, Enricher: c.enricher, Matcher: m, OrgIDs: ids, Metrics: c.metrics}
-		withFindings(&pcfg, c.store, c.policy, orgs)
 		p := pipeline.New(pcfg)
 		rep := feed.Report{FileName: r.Name, Type: cc.Report, Observed: r.ReceivedAt, FeedURL: r.Meta[collect.MetaURL]}
 		st, err := p.Ingest(ctx, pipeline.Input{Source: r.Source, Feed: cc.Feed, Report: rep, Content: r.Content, Meta: r.Meta})

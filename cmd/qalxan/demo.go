@@ -81,13 +81,10 @@ func (a *app) demoCommand() *cobra.Command {
 // pages and their owners have something to show, unless the demo
 // database already holds events.
 func (a *app) demoMonth(ctx context.Context, cfg config.Config, s *storage.Store) error {
-	orgs, err := s.MatcherOrgs(ctx)
+	pcfg, err := pipelineConfig(ctx, s, nil, cfg.Findings, nil)
 	if err != nil {
 		return err
 	}
-	m, ids := pipeline.Owners(orgs)
-	pcfg := pipeline.Config{Store: s, Matcher: m, OrgIDs: ids}
-	withFindings(&pcfg, s, cfg.Findings, orgs)
 	p := pipeline.New(pcfg)
 	start := time.Now()
 	st, loaded, err := demo.LoadMonth(ctx, s, p, start)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/qalxan/qalxan/internal/enrich"
 	"github.com/qalxan/qalxan/internal/event"
 	"github.com/qalxan/qalxan/internal/feed"
 	"github.com/qalxan/qalxan/internal/pipeline"
@@ -48,21 +47,15 @@ func (a *app) ingestCommand() *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			if !cmd.Flags().Changed("enrich") {
-				enrichFiles = cfg.EnrichFiles
-			}
-			en, err := enrich.New(&enrich.Config{Files: enrichFiles, Logger: a.logger(cfg)})
+			en, err := a.openEnricher(cmd, cfg, enrichFiles)
 			if err != nil {
 				return err
 			}
 			defer en.Close()
-			orgs, err := s.MatcherOrgs(cmd.Context())
+			pcfg, err := pipelineConfig(cmd.Context(), s, en, cfg.Findings, nil)
 			if err != nil {
 				return err
 			}
-			m, ids := pipeline.Owners(orgs)
-			pcfg := pipeline.Config{Store: s, Enricher: en, Matcher: m, OrgIDs: ids}
-			withFindings(&pcfg, s, cfg.Findings, orgs)
 			var bar func(pipeline.Progress) // the status line of the file being ingested
 			if isTerminal(a.stderr) {
 				pcfg.OnProgress = func(pr pipeline.Progress) { bar(pr) }

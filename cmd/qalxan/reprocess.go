@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/qalxan/qalxan/internal/enrich"
 	"github.com/qalxan/qalxan/internal/feed"
 	"github.com/qalxan/qalxan/internal/pipeline"
 	"github.com/qalxan/qalxan/internal/storage"
@@ -77,21 +76,15 @@ func (a *app) reprocessCommand() *cobra.Command {
 					return err
 				}
 			}
-			if !cmd.Flags().Changed("enrich") {
-				enrichFiles = cfg.EnrichFiles
-			}
-			en, err := enrich.New(&enrich.Config{Files: enrichFiles, Logger: a.logger(cfg)})
+			en, err := a.openEnricher(cmd, cfg, enrichFiles)
 			if err != nil {
 				return err
 			}
 			defer en.Close()
-			orgs, err := s.MatcherOrgs(cmd.Context())
+			pcfg, err := pipelineConfig(cmd.Context(), s, en, cfg.Findings, nil)
 			if err != nil {
 				return err
 			}
-			m, orgIDs := pipeline.Owners(orgs)
-			pcfg := pipeline.Config{Store: s, Enricher: en, Matcher: m, OrgIDs: orgIDs}
-			withFindings(&pcfg, s, cfg.Findings, orgs)
 			p := pipeline.New(pcfg)
 
 			var total pipeline.Stats
