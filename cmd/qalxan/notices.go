@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/config"
 	"github.com/qalxan/qalxan/internal/mail"
 	"github.com/qalxan/qalxan/internal/notify"
@@ -31,6 +32,13 @@ func newNotifier(cfg config.Config, s *storage.Store, log *slog.Logger) (*notifi
 	c, err := notify.NewComposer(cfg.BaseURL, cfg.Notify.TemplatesDir, loc)
 	if err != nil {
 		return nil, err
+	}
+	key, err := linkKey(context.Background(), cfg, s)
+	if err != nil {
+		return nil, err
+	}
+	c.SignLink = func(orgID int64, contact string) string {
+		return auth.SignLink(key, orgID, contact, time.Now().Add(noticeLinkTTL))
 	}
 	at := cfg.Notify.DigestAt
 	if at == "" {

@@ -80,12 +80,31 @@ func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	key, err := linkKey(context.Background(), c, s)
+	if err != nil {
+		return nil, err
+	}
 	apiH := api.New(api.Deps{Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed})
 	uiH := ui.New(ui.Deps{
 		Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed,
 		Throttle: auth.NewThrottle(), SessionTTL: c.SessionTTL, SecureCookies: c.CookiesSecure(), Location: loc,
+		LinkKey: key,
 	})
 	return server.New(server.Deps{Store: s, Log: log, API: apiH, UI: uiH, Metrics: reg}), nil
+}
+
+// noticeLinkTTL is how long the link in a notice opens the organisation's
+// findings.
+const noticeLinkTTL = 30 * 24 * time.Hour
+
+// linkKey is the key that signs notice links: link_secret from the
+// configuration, or a random one made once and kept in the database, so
+// every node and every restart agrees on it.
+func linkKey(ctx context.Context, c config.Config, s *storage.Store) ([]byte, error) {
+	if c.LinkSecret != "" {
+		return []byte(c.LinkSecret), nil
+	}
+	return s.GetOrCreateSecret(ctx, "link_secret")
 }
 
 // purgeSessions deletes expired sessions hourly until ctx ends.

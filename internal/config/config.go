@@ -34,6 +34,10 @@ type Config struct {
 	TimeZone      string        `yaml:"time_zone"`      // zone the UI shows times in
 	SessionTTL    time.Duration `yaml:"session_ttl"`    // how long a sign-in lasts
 	SecureCookies string        `yaml:"secure_cookies"` // auto (Secure unless base_url is http://), true, false
+	// LinkSecret signs the links in notices that open an organisation's
+	// findings without an account; may be written as ${ENV_NAME}. Empty:
+	// a random key is made once and kept in the database.
+	LinkSecret string `yaml:"link_secret,omitempty"`
 
 	// EnrichFiles are MMDB or IP-range CSV files for AS and country, first
 	// wins (the default of ingest --enrich). QALXAN_ENRICH_FILES takes them
@@ -179,6 +183,12 @@ var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 // a collector logging in with an empty password only fails later, and
 // less clearly.
 func (c *Config) expandSecrets(getenv func(string) string) error {
+	if m := envRef.FindStringSubmatch(c.LinkSecret); m != nil {
+		if getenv(m[1]) == "" {
+			return fmt.Errorf("config: link_secret: environment variable %s is not set", m[1])
+		}
+		c.LinkSecret = envRef.ReplaceAllStringFunc(c.LinkSecret, func(ref string) string { return getenv(envRef.FindStringSubmatch(ref)[1]) })
+	}
 	if m := envRef.FindStringSubmatch(c.Mail.Password); m != nil {
 		if getenv(m[1]) == "" {
 			return fmt.Errorf("config: mail: password: environment variable %s is not set", m[1])
@@ -310,6 +320,9 @@ func (c Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		return fmt.Errorf("config: session_ttl %s is too short", c.SessionTTL)
+	}
+	if c.LinkSecret != "" && len(c.LinkSecret) < 32 {
+		return fmt.Errorf("config: link_secret is too short: give at least 32 characters (or none, and a random key is kept in the database)")
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -484,6 +497,9 @@ func (c Config) Redacted() ([]byte, error) {
 	r := c
 	if r.Mail.Password != "" {
 		r.Mail.Password = redacted
+	}
+	if r.LinkSecret != "" {
+		r.LinkSecret = redacted
 	}
 	r.Collectors = nil
 	if len(c.Collectors) > 0 {

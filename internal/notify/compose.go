@@ -35,7 +35,11 @@ type Batch struct {
 // language; a file of that name in Dir replaces the built-in one without
 // rebuilding.
 type Composer struct {
-	BaseURL  string // of the agency portal; links are BaseURL/findings?org=SHORT
+	BaseURL string // of the agency portal; links are BaseURL/findings?org=SHORT
+	// SignLink, when set, makes the portal link a signed one,
+	// BaseURL/n/TOKEN, that opens the organisation's findings for the
+	// notice's recipients without an account (auth.SignLink).
+	SignLink func(orgID int64, contact string) string
 	Remedies Remedies
 	Location *time.Location // the zone dates are shown in
 
@@ -169,6 +173,9 @@ func (c *Composer) Render(n *Notice, b Batch, now time.Time) error {
 	v := view{Reference: n.Reference, Kind: n.Kind, Org: b.Org, TLP: n.TLP.String(), TLPColour: n.TLP.Colour(), Count: len(fs), Now: now, Highest: n.HighestSeverity}
 	if c.BaseURL != "" {
 		v.Portal = c.BaseURL + "/findings?org=" + url.QueryEscape(b.Org.ShortName)
+		if c.SignLink != nil && len(n.To) > 0 {
+			v.Portal = c.BaseURL + "/n/" + c.SignLink(b.Org.ID, strings.Join(n.To, ","))
+		}
 	}
 	for _, f := range fs {
 		it := Item{Finding: f, Remedy: c.Remedies.For(f.Identifier).In(n.Language), New: f.Status == finding.Open || f.Status == finding.Reopened}
