@@ -225,6 +225,8 @@ func TestBrowser(t *testing.T) {
 	f := newFixture(t)
 	f.addEvents(t, "rdp-mdt", "192.0.2.10", 3, "mdt")
 	f.addEvents(t, "rdp-minfin", "198.51.100.20", 2, "minfin")
+	f.addFinding(t, "mdt", "192.0.2.10:3389", "rdp-mdt", 3)
+	f.addFinding(t, "minfin", "198.51.100.20:3389", "rdp-minfin", 2)
 	b := newBrowser(t, path, f.srv.URL)
 
 	// Anonymous: sent to the login page, which remembers where we were going.
@@ -353,6 +355,21 @@ func TestBrowser(t *testing.T) {
 	b.wantText("main", "192.0.2.10")
 	b.wantNotText("main", "198.51.100.20", "minfin")
 	b.screenshot("10b-events-agency")
+	// Its findings: open one, acknowledge it, then mark it fixed with a
+	// comment; the status and the history show both steps.
+	b.open("/findings")
+	b.wantText("main", "192.0.2.10:3389")
+	b.wantNotText("main", "198.51.100.20")
+	b.screenshot("10c-findings-agency")
+	b.navigateBy("open the finding", chromedp.Click(chromedp.CSS(`table.grid tbody a[href^="/findings/"]`)))
+	b.screenshot("10d-finding-agency")
+	b.submit(`form[action$="/acknowledge"] button[type="submit"]`)
+	b.wantText("#finding-status", "qəbul edilib")
+	b.do("write what was done", chromedp.SendKeys(chromedp.CSS(`form[action$="/resolve"] textarea[name="reason"]`), "RDP closed at the firewall"))
+	b.submit(`form[action$="/resolve"] button[type="submit"]`)
+	b.wantText("#finding-status", "aradan qaldırılıb")
+	b.wantText("#history", "mdt-officer", "qəbul edilib", "aradan qaldırılıb", "RDP closed at the firewall")
+	b.screenshot("10e-finding-resolved")
 	b.logout()
 
 	// The admin's pages, in English and in the dark theme.
