@@ -148,6 +148,27 @@ func (b *browser) location() string {
 	return strings.TrimPrefix(loc, b.base)
 }
 
+// waitLocation polls the address until ok accepts it and the page has
+// loaded, and returns it; "" when that does not happen within stepTimeout.
+func (b *browser) waitLocation(ok func(string) bool) string {
+	b.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		var state string
+		if err == nil {
+			state, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState`))
+		}
+		cancel()
+		if loc = strings.TrimPrefix(loc, b.base); err == nil && ok(loc) && state == "complete" {
+			return loc
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return ""
+}
+
 // open navigates and waits for the page to load.
 func (b *browser) open(path string) {
 	b.t.Helper()
@@ -319,9 +340,12 @@ func TestBrowser(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`!document.getElementById("shortcuts").open`, chromedp.WithPollingInterval(20*time.Millisecond)))
 	b.do("keyboard j", chromedp.KeyEvent("j"),
 		chromedp.Poll[chromedp.Void](`document.querySelector("table.grid tbody tr.selected") !== null`, chromedp.WithPollingInterval(20*time.Millisecond)))
-	b.navigateBy("Enter on the selected row", chromedp.KeyEvent("\r"))
-	if loc := b.location(); !strings.HasPrefix(loc, "/orgs/") || loc == "/orgs/" {
-		t.Errorf("j then Enter: at %s, want an organisation page", loc)
+	// Waiting for the load event here missed it now and then on a loaded
+	// machine (the click-driven navigation can finish before the wait is
+	// in place); polling the address cannot miss it.
+	b.do("Enter on the selected row", chromedp.KeyEvent("\r"))
+	if loc := b.waitLocation(func(l string) bool { return strings.HasPrefix(l, "/orgs/") && l != "/orgs/" }); loc == "" {
+		t.Errorf("j then Enter: at %s, want an organisation page", b.location())
 	}
 
 	b.open("/orgs/mdt")
