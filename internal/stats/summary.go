@@ -57,16 +57,25 @@ func (s *Summary) SetRemediation(ds []time.Duration) {
 	}
 	ds = slices.Clone(ds)
 	slices.Sort(ds)
-	var sum time.Duration
-	for _, d := range ds {
-		sum += d
-	}
 	med := ds[len(ds)/2]
 	if len(ds)%2 == 0 {
-		med = (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
+		med = ds[len(ds)/2-1]/2 + ds[len(ds)/2]/2 + (ds[len(ds)/2-1]%2+ds[len(ds)/2]%2)/2
 	}
 	s.MedianHoursToRemediate = hours(med)
-	s.MeanHoursToRemediate = hours(sum / time.Duration(len(ds)))
+	s.MeanHoursToRemediate = hours(meanDuration(ds))
+}
+
+// meanDuration is the mean of durations of at least 0, rounded down,
+// summed in whole seconds and nanoseconds apart: half a million findings
+// closed after a week each add up to more than a time.Duration holds.
+func meanDuration(ds []time.Duration) time.Duration {
+	var secs, nanos int64
+	for _, d := range ds {
+		secs += int64(d / time.Second)
+		nanos += int64(d % time.Second)
+	}
+	n := int64(len(ds))
+	return time.Duration(secs/n)*time.Second + time.Duration(((secs%n)*int64(time.Second)+nanos)/n)
 }
 
 // SetSLA fills the SLA figures.

@@ -29,6 +29,12 @@ const statsActive = `'open', 'notified', 'acknowledged', 'reopened'`
 // to the period's end. An agency's scope sees only its own organisation's
 // figures: tenancy is in every query.
 func (s *Store) Stats(ctx context.Context, sc auth.Scope, q StatsQuery) (*stats.Report, error) {
+	return s.stats(ctx, sc, q, true)
+}
+
+// stats is Stats, from the aggregates when they may answer and agg is
+// set, else from the findings alone.
+func (s *Store) stats(ctx context.Context, sc auth.Scope, q StatsQuery, agg bool) (*stats.Report, error) {
 	r := &stats.Report{Generated: s.Now().UTC()}
 	periods := []stats.Period{q.Period, q.Period.Previous(), q.Period.YearEarlier()}
 	sums := []*stats.Summary{&r.Summary, &r.Previous, &r.YearEarlier}
@@ -36,14 +42,47 @@ func (s *Store) Stats(ctx context.Context, sc auth.Scope, q StatsQuery) (*stats.
 		sums[i].Period = p
 		sums[i].From, sums[i].To = p.Bounds(q.Loc)
 	}
+	months := q.Period.LastMonths(12)
+	orgs, err := s.statsOrgs(ctx, sc, q.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if agg && statsAligned(sums, months, q.Loc) {
+		var cur *aggPeriod
+		for i, sum := range sums {
+			if i == 2 && sum.Period == sums[1].Period {
+				// A year's previous is the year earlier.
+				*sum = *sums[1]
+				continue
+			}
+			p, err := s.statsAggPeriod(ctx, sc, q.OrgID, sum)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 {
+				cur = p
+			}
+		}
+		open, err := s.statsAggStillOpen(ctx, sc, q.OrgID, sums)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.statsNotices(ctx, sc, q.OrgID, sums); err != nil {
+			return nil, err
+		}
+		if err := s.statsAggBreakdowns(ctx, sc, q.OrgID, r, cur, orgs, open); err != nil {
+			return nil, err
+		}
+		if r.Monthly, err = s.statsAggMonthly(ctx, sc, q.OrgID, months); err != nil {
+			return nil, err
+		}
+		r.Compare()
+		return r, nil
+	}
 	for _, sum := range sums {
 		if err := s.statsPeriod(ctx, sc, q.OrgID, sum); err != nil {
 			return nil, err
 		}
-	}
-	orgs, err := s.statsOrgs(ctx, sc, q.OrgID)
-	if err != nil {
-		return nil, err
 	}
 	open, err := s.statsStillOpen(ctx, sc, q.OrgID, sums)
 	if err != nil {
@@ -55,7 +94,7 @@ func (s *Store) Stats(ctx context.Context, sc auth.Scope, q StatsQuery) (*stats.
 	if err := s.statsBreakdowns(ctx, sc, q.OrgID, r, orgs, open); err != nil {
 		return nil, err
 	}
-	if r.Monthly, err = s.statsMonthly(ctx, sc, q.OrgID, q.Period.LastMonths(12), q.Loc); err != nil {
+	if r.Monthly, err = s.statsMonthly(ctx, sc, q.OrgID, months, q.Loc); err != nil {
 		return nil, err
 	}
 	r.Compare()
@@ -89,8 +128,14 @@ func (s *Store) statsPeriod(ctx context.Context, sc auth.Scope, orgID int64, sum
 	if err := s.db.QueryRowContext(ctx, q, a...).Scan(&sum.FindingsOpened, &sum.OrganisationsWithGaps, &sum.ResourcesWithGaps); err != nil {
 		return fmt.Errorf("storage: stats %s: %w", sum.Period, err)
 	}
-	a = nil
-	where = statsWhere(sc, orgID, &a)
+	return s.statsClosed(ctx, sc, orgID, sum)
+}
+
+// statsClosed fills the figures of the findings closed in the summary's
+// period: how many, how fast they were fixed, and the SLA.
+func (s *Store) statsClosed(ctx context.Context, sc auth.Scope, orgID int64, sum *stats.Summary) error {
+	var a args
+	where := statsWhere(sc, orgID, &a)
 	rows, err := s.db.QueryContext(ctx, `SELECT f.first_seen, f.resolved_at, f.closed_at, f.due_at FROM `+where+
 		` AND f.closed_at >= `+a.add(sum.From)+` AND f.closed_at < `+a.add(sum.To), a...)
 	if err != nil {
@@ -316,10 +361,22 @@ func (s *Store) statsBreakdowns(ctx context.Context, sc auth.Scope, orgID int64,
 		}
 	}
 	for id, n := range open {
+		if n == 0 {
+			continue
+		}
 		if row := orgRow(id); row != nil {
 			row.StillOpen = n
 		}
 	}
+	r.ByOrganisation, r.BySector = orgAndSectorRows(byOrg, sectorOf)
+	r.ByIdentifier = rowList(groups["identifier"])
+	r.ByTaxonomy = rowList(groups["taxonomy"])
+	return nil
+}
+
+// orgAndSectorRows lists the organisations' rows and sums them per
+// sector; a sector's organisations are those with findings opened.
+func orgAndSectorRows(byOrg map[string]*stats.Row, sectorOf map[string]string) (orgRows, sectorRows []stats.Row) {
 	bySector := map[string]*stats.Row{}
 	for key, row := range byOrg {
 		sec := sectorOf[key]
@@ -339,11 +396,7 @@ func (s *Store) statsBreakdowns(ctx context.Context, sc auth.Scope, orgID int64,
 			row.Orgs = 0
 		}
 	}
-	r.ByOrganisation = rowList(byOrg)
-	r.BySector = rowList(bySector)
-	r.ByIdentifier = rowList(groups["identifier"])
-	r.ByTaxonomy = rowList(groups["taxonomy"])
-	return nil
+	return rowList(byOrg), rowList(bySector)
 }
 
 func rowList(m map[string]*stats.Row) []stats.Row {

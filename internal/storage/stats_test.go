@@ -1,13 +1,16 @@
 package storage_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/constituency"
 	"github.com/qalxan/qalxan/internal/finding"
 	"github.com/qalxan/qalxan/internal/stats"
 	"github.com/qalxan/qalxan/internal/storage"
@@ -141,7 +144,10 @@ func TestStats(t *testing.T) {
 
 // BenchmarkStats times a month's statistics over 1M findings of 1,000
 // organisations spread over 25 months (QALXAN_BENCH_FINDINGS changes the
-// count), for everything and for one agency's scope.
+// count), for everything and for one agency's scope, and a year's for
+// everything; it reports milliseconds per Stats call (ms/query). Run it
+// once per query: go test ./internal/storage -run '^$' -bench
+// BenchmarkStats -benchtime=1x (with QALXAN_TEST_POSTGRES for PostgreSQL).
 func BenchmarkStats(b *testing.B) {
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("QALXAN_BENCH_FINDINGS")); err == nil && v > 0 {
@@ -169,24 +175,24 @@ func BenchmarkStats(b *testing.B) {
 				name string
 				sc   auth.Scope
 			}{{"all", auth.Everything}, {"agency", auth.Scope{OrgIDs: []int64{list[7].ID}}}} {
-				b.Run(sc.name+"/month", func(b *testing.B) {
-					for b.Loop() {
-						if _, err := s.Stats(ctx, sc.sc, storage.StatsQuery{Period: p}); err != nil {
-							b.Fatal(err)
-						}
-					}
-				})
+				b.Run(sc.name+"/month", func(b *testing.B) { benchStats(b, s, sc.sc, p) })
 			}
 			y, _ := stats.ParsePeriod("2024")
-			b.Run("all/year", func(b *testing.B) {
-				for b.Loop() {
-					if _, err := s.Stats(ctx, auth.Everything, storage.StatsQuery{Period: y}); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+			b.Run("all/year", func(b *testing.B) { benchStats(b, s, auth.Everything, y) })
 		})
 	}
+}
+
+// benchStats times Stats of a period in a scope, in ms per call.
+func benchStats(b *testing.B, s *storage.Store, sc auth.Scope, p stats.Period) {
+	n, start := 0, time.Now()
+	for b.Loop() {
+		if _, err := s.Stats(ctx, sc, storage.StatsQuery{Period: p}); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(time.Since(start).Microseconds())/1000/float64(n), "ms/query")
 }
 
 // benchFindings loads n findings over the 25 months to January 2025, in
@@ -220,4 +226,130 @@ func benchFindings(b *testing.B, s *storage.Store, orgs []storage.OrgSummary, n 
 			batch = batch[:0]
 		}
 	}
+}
+
+// TestStatsAggregates checks the pre-aggregated statistics against the
+// same figures counted from the findings alone, on random findings with
+// random times (to the nanosecond, some fixed before first seen, some
+// without dates), after inserts, changes of every counted column,
+// deletions and an organisation's deletion, for months, quarters and
+// years and every kind of scope, and in a time zone whose months are not
+// UTC's (which the findings answer).
+func TestStatsAggregates(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		var orgs []*constituency.Org
+		for i, lvl := range []tlp.Label{tlp.Amber, tlp.Green, tlp.Amber, tlp.Clear, tlp.Red} {
+			o := org(fmt.Sprintf("org%d", i))
+			o.TLP = lvl
+			o.Sector = []constituency.Sector{"government", "finance", "energy"}[i%3]
+			orgs = append(orgs, mustCreate(t, s, o))
+		}
+		base := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+		span := int64(2 * 366 * 24 * time.Hour)
+		when := func() time.Time { return base.Add(time.Duration(rng.Int64N(span))) }
+		statuses := []finding.Status{finding.Open, finding.Notified, finding.Acknowledged, finding.Reopened, finding.Resolved,
+			finding.Closed, finding.Closed, finding.Accepted, finding.FalsePositive}
+		var fs []storage.HistoricFinding
+		for i := range 600 {
+			o := orgs[rng.IntN(len(orgs))]
+			first := when()
+			f := finding.Finding{OrgID: o.ID, Resource: fmt.Sprintf("192.0.2.%d", rng.IntN(40)), Identifier: fmt.Sprintf("id-%d", rng.IntN(6)),
+				Taxonomy: []string{"vulnerable", "malicious-code", ""}[rng.IntN(3)], Source: "test", Severity: finding.High,
+				Status: statuses[rng.IntN(len(statuses))], FirstSeen: first, LastSeen: first, Count: 1}
+			if rng.IntN(4) > 0 {
+				f.DueAt = first.Add(time.Duration(rng.Int64N(int64(30 * 24 * time.Hour))))
+			}
+			if rng.IntN(3) > 0 {
+				f.ResolvedAt = first.Add(time.Duration(rng.Int64N(int64(90*24*time.Hour))) - 5*24*time.Hour)
+			}
+			if f.Status == finding.Closed || rng.IntN(5) == 0 {
+				f.ClosedAt = first.Add(time.Duration(rng.Int64N(int64(120 * 24 * time.Hour))))
+			}
+			if i%50 == 0 { // on a month's first instant
+				f.FirstSeen = time.Date(2024, time.Month(1+i%12), 1, 0, 0, 0, 0, time.UTC)
+			}
+			fs = append(fs, storage.HistoricFinding{Finding: f})
+		}
+		if _, err := s.LoadFindingHistory(ctx, fs); err != nil {
+			t.Fatal(err)
+		}
+		compare := func(stage string) {
+			t.Helper()
+			scopes := []struct {
+				name string
+				sc   auth.Scope
+				org  int64
+			}{
+				{"all", auth.Everything, 0},
+				{"one org", auth.Everything, orgs[2].ID},
+				{"agency", auth.Scope{OrgIDs: []int64{orgs[0].ID}}, 0},
+				{"agencies", auth.Scope{OrgIDs: []int64{orgs[1].ID, orgs[3].ID}}, 0},
+				{"partner", auth.Scope{AllOrgs: true, MaxTLP: tlp.Green}, 0},
+			}
+			baku, err := time.LoadLocation("Asia/Baku")
+			if err != nil {
+				baku = time.FixedZone("+04", 4*3600)
+			}
+			for _, ps := range []string{"2023-01", "2023-07", "2024-01", "2024-02", "2024-12", "2025-01", "2023-Q1", "2024-Q2", "2024-Q4", "2023", "2024", "2025"} {
+				p, _ := stats.ParsePeriod(ps)
+				for _, loc := range []*time.Location{nil, baku} {
+					for _, sc := range scopes {
+						q := storage.StatsQuery{Period: p, OrgID: sc.org, Loc: loc}
+						got, err := s.Stats(ctx, sc.sc, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want, err := storage.StatsFromFindings(ctx, s, sc.sc, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						got.Generated, want.Generated = time.Time{}, time.Time{}
+						gj, _ := json.Marshal(got)
+						wj, _ := json.Marshal(want)
+						if string(gj) != string(wj) {
+							t.Fatalf("%s: %s in %v, %s: aggregated\n%s\nfrom the findings\n%s", stage, ps, loc, sc.name, gj, wj)
+						}
+					}
+				}
+			}
+		}
+		compare("loaded")
+		// Change what is counted, with plain UPDATEs: status, dates, keys.
+		db := s.DB()
+		exec := func(q string, a ...any) {
+			t.Helper()
+			if _, err := db.ExecContext(ctx, q, a...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		for i := range 120 {
+			id := fs[rng.IntN(len(fs))].ID
+			if id == 0 {
+				continue
+			}
+			switch i % 8 {
+			case 0:
+				exec(`UPDATE findings SET status = $1 WHERE id = $2`, string(statuses[rng.IntN(len(statuses))]), id)
+			case 1:
+				exec(`UPDATE findings SET resolved_at = $1 WHERE id = $2`, when(), id)
+			case 2:
+				exec(`UPDATE findings SET closed_at = $1, status = 'closed' WHERE id = $2`, when(), id)
+			case 3:
+				exec(`UPDATE findings SET first_seen = $1 WHERE id = $2`, when(), id)
+			case 4:
+				exec(`UPDATE findings SET taxonomy = $1, resolved_at = NULL WHERE id = $2`, "other", id)
+			case 5:
+				exec(`UPDATE findings SET resource = $1 WHERE id = $2`, fmt.Sprintf("moved-%d", i), id)
+			case 6:
+				exec(`UPDATE findings SET status = 'notified', last_seen = $1 WHERE id = $2`, when(), id)
+			case 7:
+				exec(`DELETE FROM findings WHERE id = $1`, id)
+			}
+		}
+		compare("changed")
+		exec(`DELETE FROM findings WHERE org_id = $1`, orgs[4].ID)
+		exec(`DELETE FROM orgs WHERE id = $1`, orgs[4].ID)
+		compare("an organisation deleted")
+	})
 }
