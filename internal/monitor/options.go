@@ -1,0 +1,84 @@
+package monitor
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Settings is the monitor: section of the configuration.
+type Settings struct {
+	// Interval between rounds over the registry; 0 turns monitoring off in serve.
+	Interval time.Duration `yaml:"interval" json:"interval"`
+	// Concurrency is how many hosts are checked at once.
+	Concurrency int `yaml:"concurrency" json:"concurrency"`
+	// Delay between two targets on one host (politeness).
+	Delay time.Duration `yaml:"delay" json:"delay"`
+	// Timeout bounds each network step (a connection, a handshake, a request).
+	Timeout time.Duration `yaml:"timeout" json:"timeout"`
+	// Resolver is the DNS server (HOST:PORT) for every lookup; government
+	// networks use their own. Empty: the first nameserver of /etc/resolv.conf.
+	Resolver string `yaml:"resolver" json:"resolver,omitempty"`
+	// Ports are the risky services probed; the catalogue's list when empty.
+	Ports []Port `yaml:"ports" json:"ports,omitempty"`
+	// SMTPPort is where MX hosts are asked for STARTTLS (25).
+	SMTPPort int `yaml:"smtp_port" json:"smtp_port"`
+	// ExtraRoots are PEM files of CAs trusted besides the system's (a national CA).
+	ExtraRoots []string `yaml:"extra_roots" json:"extra_roots,omitempty"`
+}
+
+// DefaultSettings checks daily, eight hosts at a time.
+func DefaultSettings() Settings {
+	return Settings{Interval: 24 * time.Hour, Concurrency: 8, Delay: time.Second, Timeout: 10 * time.Second, SMTPPort: 25}
+}
+
+// Validate checks ranges and that the root files load.
+func (s Settings) Validate() error {
+	if s.Interval < 0 || s.Delay < 0 || s.Timeout < 0 || s.Concurrency < 0 {
+		return fmt.Errorf("config: monitor: interval, delay, timeout and concurrency cannot be negative")
+	}
+	if s.SMTPPort < 0 || s.SMTPPort > 65535 {
+		return fmt.Errorf("config: monitor: smtp_port %d is not a port", s.SMTPPort)
+	}
+	for _, p := range s.Ports {
+		if p.Port < 1 || p.Port > 65535 {
+			return fmt.Errorf("config: monitor: port %d is not a port", p.Port)
+		}
+	}
+	_, err := LoadRoots(s.ExtraRoots)
+	return err
+}
+
+// LoadRoots reads PEM certificate files into a pool; nil when none.
+func LoadRoots(files []string) (*x509.CertPool, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	pool := x509.NewCertPool()
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("monitor: extra roots: %w", err)
+		}
+		n := 0
+		for {
+			var blk *pem.Block
+			blk, b = pem.Decode(b)
+			if blk == nil {
+				break
+			}
+			c, err := x509.ParseCertificate(blk.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("monitor: extra roots: %s: %w", f, err)
+			}
+			pool.AddCert(c)
+			n++
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("monitor: extra roots: %s has no PEM certificate", f)
+		}
+	}
+	return pool, nil
+}

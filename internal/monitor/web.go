@@ -1,0 +1,172 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxBody bounds what is read of any page: enough for a header page, an
+// index or the start of a dump, never a whole download.
+const maxBody = 256 << 10
+
+// userAgent says who is asking, so an agency reading its logs knows.
+const userAgent = "Qalxan-Monitor/1 (national CERT security check)"
+
+// page is one HTTP answer.
+type page struct {
+	url    *url.URL
+	status int
+	header http.Header
+	body   []byte
+}
+
+// site is what the web checks learnt: the page headers were read from
+// (nil when neither HTTPS nor HTTP answered) and its origin.
+type site struct {
+	results []Result
+	page    *page
+	origin  *url.URL // scheme://host[:port] the exposure probes use
+}
+
+// client is an HTTP client through the resolver that follows no redirect
+// (each hop is looked at) and accepts any certificate (the certificate
+// checks judge it).
+func (c *Checker) client(t Target) *http.Client {
+	tr := &http.Transport{
+		DialContext:            c.dial,
+		DialTLSContext:         c.tlsDialer(sni(t)),
+		TLSHandshakeTimeout:    c.timeout(),
+		ResponseHeaderTimeout:  c.timeout(),
+		DisableKeepAlives:      true, // one connection at a time, closed after each request
+		MaxResponseHeaderBytes: 64 << 10,
+	}
+	return &http.Client{Transport: tr, Timeout: c.timeout(), CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+}
+
+// get fetches u once, reading at most maxBody of the body.
+func (c *Checker) get(ctx context.Context, cl *http.Client, u *url.URL) (*page, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := cl.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, err
+	}
+	return &page{url: u, status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// follow fetches u and follows redirects within the same host (at most
+// five), so headers are judged on the page a visitor lands on and no
+// other host is contacted.
+func (c *Checker) follow(ctx context.Context, cl *http.Client, u *url.URL) (*page, error) {
+	for range 5 {
+		p, err := c.get(ctx, cl, u)
+		if err != nil {
+			return nil, err
+		}
+		loc := p.header.Get("Location")
+		if p.status < 300 || p.status > 399 || loc == "" {
+			return p, nil
+		}
+		next, err := u.Parse(loc)
+		if err != nil || next.Hostname() != u.Hostname() || (next.Scheme != "http" && next.Scheme != "https") {
+			return p, nil
+		}
+		u = next
+	}
+	return nil, fmt.Errorf("more than five redirects")
+}
+
+// webChecks runs the HTTPS, TLS and header checks.
+func (c *Checker) webChecks(ctx context.Context, t Target) site {
+	var s site
+	cl := c.client(t)
+	addr := hostPort(t.HTTPS)
+	start := time.Now()
+	st, err := c.handshake(ctx, addr, probeConfig(sni(t)))
+	var https *page
+	if err == nil {
+		https, err = c.follow(ctx, cl, t.HTTPS)
+	}
+	if err != nil {
+		s.results = append(s.results, result("https-reachable", Fail, fmt.Sprintf("%s: %v", t.HTTPS, err)))
+		s.results = append(s.results, skipAll("HTTPS not reachable", tlsChecks...)...)
+	} else {
+		s.results = append(s.results, result("https-reachable", Pass, fmt.Sprintf("%s answered %d in %d ms", t.HTTPS, https.status, time.Since(start).Milliseconds())))
+		s.results = append(s.results, c.tlsResults(ctx, t, addr, st)...)
+	}
+
+	plain, perr := c.get(ctx, cl, t.HTTP)
+	s.results = append(s.results, redirectResult(t, plain, perr))
+	switch {
+	case https != nil:
+		s.page, s.origin = https, &url.URL{Scheme: "https", Host: t.HTTPS.Host}
+		s.results = append(s.results, hstsResult(https))
+	case perr == nil:
+		// No HTTPS at all: the headers are still judged, on the plain site.
+		if p, err := c.follow(ctx, cl, t.HTTP); err == nil {
+			s.page, s.origin = p, &url.URL{Scheme: "http", Host: t.HTTP.Host}
+		}
+		s.results = append(s.results, result("hsts", Fail, "no HTTPS"))
+	default:
+		s.results = append(s.results, result("hsts", Skipped, "the site is not reachable"))
+	}
+	if s.page == nil {
+		s.results = append(s.results, skipAll("the site is not reachable", headerChecks...)...)
+		return s
+	}
+	s.results = append(s.results, headerResults(s.page)...)
+	return s
+}
+
+// redirectResult judges the plain-HTTP answer: a redirect to HTTPS on the
+// same host on the first hop. No plain HTTP at all is fine.
+func redirectResult(t Target, p *page, err error) Result {
+	if err != nil {
+		return result("http-redirect-https", Pass, fmt.Sprintf("%s does not answer plain HTTP", hostPort(t.HTTP)))
+	}
+	loc := p.header.Get("Location")
+	if p.status >= 300 && p.status <= 399 && loc != "" {
+		if u, err := p.url.Parse(loc); err == nil && u.Scheme == "https" && strings.EqualFold(u.Hostname(), t.Host) {
+			return result("http-redirect-https", Pass, fmt.Sprintf("%s answers %d → %s", t.HTTP, p.status, u))
+		}
+		return result("http-redirect-https", Fail, fmt.Sprintf("%s redirects to %s, not to HTTPS on the same host", t.HTTP, loc))
+	}
+	return result("http-redirect-https", Fail, fmt.Sprintf("%s answers %d without redirecting to HTTPS", t.HTTP, p.status))
+}
+
+// hstsResult wants Strict-Transport-Security with max-age ≥ one year.
+func hstsResult(p *page) Result {
+	v := p.header.Get("Strict-Transport-Security")
+	if v == "" {
+		return result("hsts", Fail, "no Strict-Transport-Security header")
+	}
+	for _, d := range strings.Split(v, ";") {
+		k, val, _ := strings.Cut(strings.TrimSpace(d), "=")
+		if strings.EqualFold(k, "max-age") {
+			n, err := strconv.ParseInt(strings.Trim(val, `"`), 10, 64)
+			if err == nil && n >= 31536000 {
+				return result("hsts", Pass, "Strict-Transport-Security: "+v)
+			}
+			return result("hsts", Fail, "max-age below one year: "+v)
+		}
+	}
+	return result("hsts", Fail, "no max-age: "+v)
+}
