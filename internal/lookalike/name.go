@@ -59,6 +59,9 @@ func splitName(domain string) (name, error) {
 // ascii returns the registrable punycode form of a candidate and its
 // Unicode form, or false when the candidate is not a valid host name.
 func ascii(candidate string) (string, string, bool) {
+	if a, ok := plainASCII(candidate); ok {
+		return a, a, true
+	}
 	a, err := profile.ToASCII(candidate)
 	if err != nil || len(a) > 253 {
 		return "", "", false
@@ -91,4 +94,25 @@ func validLabel(l string) bool {
 		}
 	}
 	return true
+}
+
+// plainASCII is the fast path of ascii for the common case, a name in
+// lower-case letters, digits, hyphens and dots without punycode: IDNA
+// would return it unchanged.
+func plainASCII(s string) (string, bool) {
+	if len(s) > 253 || strings.Contains(s, "xn--") {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return "", false
+		}
+	}
+	for l := range strings.SplitSeq(s, ".") {
+		if !validLabel(l) {
+			return "", false
+		}
+	}
+	return s, true
 }
