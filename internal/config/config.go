@@ -20,6 +20,7 @@ import (
 
 	"github.com/qalxan/qalxan/internal/feed/genericcsv"
 	"github.com/qalxan/qalxan/internal/finding"
+	"github.com/qalxan/qalxan/internal/monitor"
 )
 
 // Config is the effective configuration. A field's environment variable is
@@ -55,6 +56,9 @@ type Config struct {
 	Mail Mail `yaml:"mail"`
 	// Notify is when and how organisations are told of their findings.
 	Notify Notify `yaml:"notify"`
+	// Monitor is the scheduled checking of the registry's resources
+	// (interval, concurrency, resolver, ports, extra roots).
+	Monitor monitor.Settings `yaml:"monitor"`
 }
 
 // Mail is the SMTP relay. Password may be written as ${ENV_NAME}.
@@ -148,6 +152,7 @@ func Defaults() Config {
 		SessionTTL:    12 * time.Hour,
 		SecureCookies: "auto",
 		Findings:      finding.DefaultPolicy(),
+		Monitor:       monitor.DefaultSettings(),
 	}
 }
 
@@ -337,6 +342,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Findings.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
+	}
+	if err := c.Monitor.Validate(); err != nil {
+		return err
 	}
 	names := map[string]bool{}
 	for i, col := range c.Collectors {
