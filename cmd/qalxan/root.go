@@ -98,6 +98,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.findingsCommand(),
 		a.checkCommand(),
 		a.notifyCommand(),
+		a.lookalikeCommand(),
 		a.versionCommand(),
 	)
 	return root
