@@ -53,16 +53,24 @@ const (
 	UpdateFindings Permission = "findings.update" // acknowledge, resolve or dispute a finding in scope
 	ManageFindings Permission = "findings.manage" // staff: accept risk, close, reopen, change severity, assign
 	ReadNotices    Permission = "notices.read"    // staff: the notice queue, its recipients and failures
+
+	ReadIncidents    Permission = "incidents.read"    // incidents in scope: an agency its organisations', a partner what TLP allows
+	WriteIncidents   Permission = "incidents.write"   // staff: open, edit, move, assign incidents; tasks and observables
+	CommentIncidents Permission = "incidents.comment" // add a note to an incident's journal (an agency on its own)
+	SubmitReports    Permission = "reports.submit"    // send an incident report through the API
+	ReadReports      Permission = "reports.read"      // staff: the triage queue, with the reporters' personal data (reads audited)
+	TriageReports    Permission = "reports.triage"    // staff: turn a report into an incident, link or reject it
+	ExportIndicators Permission = "indicators.export" // partner lists (vishing numbers, phishing URLs), up to the caller's TLP
 )
 
 var grants = map[Role][]Permission{
-	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices},
-	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices},
+	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices, ReadIncidents, WriteIncidents, CommentIncidents, SubmitReports, ReadReports, TriageReports, ExportIndicators},
+	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices, ReadIncidents, WriteIncidents, CommentIncidents, SubmitReports, ReadReports, TriageReports, ExportIndicators},
 	// An agency sees and answers for its own gaps; a partner CERT does not
 	// see the constituency's unfixed weaknesses at all.
-	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings},
-	Partner: {ReadOrgs, ManageOwnToken, ReadDashboard, ReadEvents},
-	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, ReadNotices},
+	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ReadIncidents, CommentIncidents, SubmitReports},
+	Partner: {ReadOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadIncidents, SubmitReports, ExportIndicators},
+	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, ReadNotices, ReadIncidents, ReadReports, ExportIndicators},
 }
 
 // Permissions returns what the role may do, in a stable order.

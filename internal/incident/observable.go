@@ -335,3 +335,6 @@ func normaliseSocial(v string) (string, error) {
 	}
 	return host + "/" + handle, nil
 }
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return oneOf(k, Kinds) }

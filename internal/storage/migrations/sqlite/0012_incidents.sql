@@ -1,0 +1,125 @@
+-- Incidents (internal/incident): cases worked from report to closure,
+-- with their affected organisations (tenancy), journal, tasks,
+-- observables (correlated by an index on kind and value) and the reports
+-- that came in. References are QLX-YYYY-NNNNNN, numbered per year from
+-- incident_refs inside the creating transaction.
+CREATE TABLE incident_refs (
+    year INTEGER PRIMARY KEY,
+    n    INTEGER NOT NULL
+);
+
+CREATE TABLE incidents (
+    id              INTEGER PRIMARY KEY,
+    ref             TEXT NOT NULL UNIQUE,
+    title           TEXT NOT NULL,
+    description     TEXT NOT NULL DEFAULT '',
+    taxonomy        TEXT NOT NULL,
+    type            TEXT NOT NULL,
+    identifier      TEXT NOT NULL DEFAULT '',
+    category        TEXT NOT NULL DEFAULT '',
+    severity        TEXT NOT NULL,             -- in force: assessed or overridden
+    severity_rank   INTEGER NOT NULL,          -- 3 (critical) … 0 (low)
+    severity_reason TEXT NOT NULL DEFAULT '',  -- the override's reason; '' = the assessment's level
+    criteria        TEXT NOT NULL,             -- JSON of incident.Criteria
+    score           INTEGER NOT NULL,
+    assessed_rank   INTEGER NOT NULL,
+    status          TEXT NOT NULL,
+    tlp             TEXT NOT NULL,
+    tlp_rank        INTEGER NOT NULL,          -- 0 clear … 4 red: partners see up to their limit
+    pap             TEXT NOT NULL,
+    tags            TEXT NOT NULL DEFAULT '[]', -- JSON array of strings
+    owner_team      TEXT NOT NULL,
+    assignee        TEXT NOT NULL DEFAULT '',
+    due_at          TIMESTAMP,
+    reason          TEXT NOT NULL DEFAULT '',
+    duplicate_of    INTEGER REFERENCES incidents(id) ON DELETE SET NULL,
+    created_at      TIMESTAMP NOT NULL,
+    created_by      TEXT NOT NULL,
+    updated_at      TIMESTAMP NOT NULL,
+    triaged_at      TIMESTAMP,
+    contained_at    TIMESTAMP,
+    resolved_at     TIMESTAMP,
+    closed_at       TIMESTAMP
+);
+CREATE INDEX incidents_status ON incidents(status, id);
+CREATE INDEX incidents_created ON incidents(created_at);
+CREATE INDEX incidents_assignee ON incidents(assignee, status);
+
+-- The organisations an incident affects: an agency user sees the
+-- incidents of its organisations.
+CREATE TABLE incident_orgs (
+    incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    org_id      INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    PRIMARY KEY (incident_id, org_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_orgs_org ON incident_orgs(org_id, incident_id);
+
+-- The journal: every change, note, status move, with who and when.
+CREATE TABLE incident_journal (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    at          TIMESTAMP NOT NULL,
+    actor       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    from_status TEXT NOT NULL DEFAULT '',
+    to_status   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX incident_journal_incident ON incident_journal(incident_id, id);
+
+CREATE TABLE incident_tasks (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    title       TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    assignee    TEXT NOT NULL DEFAULT '',
+    due_at      TIMESTAMP,
+    playbook    TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    done_at     TIMESTAMP
+);
+CREATE INDEX incident_tasks_incident ON incident_tasks(incident_id, position);
+
+-- Observables, normalised (incident.Normalise): the (kind, value) index
+-- answers "in how many other incidents is this phone number" without
+-- reading the incidents.
+CREATE TABLE incident_observables (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    tlp         TEXT NOT NULL,
+    tlp_rank    INTEGER NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    created_at  TIMESTAMP NOT NULL,
+    created_by  TEXT NOT NULL,
+    UNIQUE (incident_id, kind, value)
+);
+CREATE INDEX incident_observables_value ON incident_observables(kind, value, incident_id);
+
+-- Reports as they came in. The tracking code is the reporter's only
+-- credential, so only its SHA-256 is kept.
+CREATE TABLE incident_reports (
+    id             INTEGER PRIMARY KEY,
+    tracking_hash  TEXT NOT NULL UNIQUE,
+    received_at    TIMESTAMP NOT NULL,
+    reporter_type  TEXT NOT NULL,
+    channel        TEXT NOT NULL,
+    category       TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    url            TEXT NOT NULL DEFAULT '',
+    phone          TEXT NOT NULL DEFAULT '',
+    language       TEXT NOT NULL,
+    org_id         INTEGER REFERENCES orgs(id) ON DELETE SET NULL,
+    reporter_name  TEXT NOT NULL DEFAULT '',
+    reporter_email TEXT NOT NULL DEFAULT '',
+    submitted_by   TEXT NOT NULL DEFAULT '',
+    status         TEXT NOT NULL,
+    incident_id    INTEGER REFERENCES incidents(id) ON DELETE SET NULL,
+    reject_reason  TEXT NOT NULL DEFAULT '',
+    triaged_at     TIMESTAMP,
+    triaged_by     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX incident_reports_status ON incident_reports(status, id);
+CREATE INDEX incident_reports_incident ON incident_reports(incident_id);
