@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,15 +14,27 @@ import (
 	"testing"
 )
 
-// siteWith serves a TLS site whose every response carries headers, and
-// writes its certificate as a CA file for --ca.
+// siteWith serves a TLS site whose every response carries headers.
 func siteWith(t *testing.T, headers map[string]string) (url, caFile string) {
 	t.Helper()
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return siteWithFunc(t, func(w http.ResponseWriter) {
 		for k, v := range headers {
 			w.Header().Set(k, v)
 		}
-		if r.URL.Path == "/.git/config" && headers["X-Exposed"] != "" {
+		if headers["X-Exposed"] != "" {
+			w.Header().Set("X-Exposed", "1")
+		}
+	})
+}
+
+// siteWithFunc serves a TLS site whose responses set lets set headers (an
+// X-Exposed header exposes /.git/config), and writes its certificate as a
+// CA file for --ca.
+func siteWithFunc(t *testing.T, set func(w http.ResponseWriter)) (url, caFile string) {
+	t.Helper()
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		set(w)
+		if r.URL.Path == "/.git/config" && w.Header().Get("X-Exposed") != "" {
 			io.WriteString(w, "[core]\n\tbare = false\n")
 			return
 		}
@@ -93,4 +106,15 @@ func TestCheckCommand(t *testing.T) {
 			t.Errorf("%v: got exit %d, %q; want 2 and a message", args, code, errOut)
 		}
 	}
+}
+
+// closedLoopbackPort is a port nothing listens on.
+func closedLoopbackPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }

@@ -97,6 +97,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.reprocessCommand(),
 		a.findingsCommand(),
 		a.checkCommand(),
+		a.monitorCommand(),
 		a.notifyCommand(),
 		a.lookalikeCommand(),
 		a.versionCommand(),
