@@ -10,7 +10,10 @@ import (
 
 // Settings is the monitor: section of the configuration.
 type Settings struct {
-	// Interval between rounds over the registry; 0 turns monitoring off in serve.
+	// Interval between rounds over the registry. 0, the default, turns
+	// monitoring off in serve: probing a constituency is a decision the
+	// CERT takes (its mandate, the agencies told), not a side effect of
+	// starting the server or the demo.
 	Interval time.Duration `yaml:"interval" json:"interval"`
 	// Concurrency is how many hosts are checked at once.
 	Concurrency int `yaml:"concurrency" json:"concurrency"`
@@ -29,9 +32,10 @@ type Settings struct {
 	ExtraRoots []string `yaml:"extra_roots" json:"extra_roots,omitempty"`
 }
 
-// DefaultSettings checks daily, eight hosts at a time.
+// DefaultSettings checks eight hosts at a time, a second between two
+// targets of one host, once monitoring is turned on (interval: 24h, say).
 func DefaultSettings() Settings {
-	return Settings{Interval: 24 * time.Hour, Concurrency: 8, Delay: time.Second, Timeout: 10 * time.Second, SMTPPort: 25}
+	return Settings{Concurrency: 8, Delay: time.Second, Timeout: 10 * time.Second, SMTPPort: 25}
 }
 
 // Validate checks ranges and that the root files load.
