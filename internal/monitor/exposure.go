@@ -23,6 +23,7 @@ func (c *Checker) exposureChecks(ctx context.Context, t Target, s site) []Result
 		return out
 	}
 	cl := c.client(t)
+	defer cl.CloseIdleConnections()
 	var soft []byte
 	if p, err := c.get(ctx, cl, s.origin.ResolveReference(&url.URL{Path: "/" + randomName() + ".html"})); err == nil && p.status == 200 {
 		soft = p.body

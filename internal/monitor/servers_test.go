@@ -305,6 +305,14 @@ func (z *zoneServer) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 		return
 	}
 	rrs, exists := z.rrs[name]
+	if _, parent, ok := strings.Cut(name, "."); !exists && ok {
+		// A wildcard answers for a name that has nothing of its own.
+		for _, rr := range z.rrs["*."+parent] {
+			rr = dns.Copy(rr)
+			rr.Header().Name = q.Name
+			rrs, exists = append(rrs, rr), true
+		}
+	}
 	for _, rr := range rrs {
 		if rr.Header().Rrtype == q.Qtype {
 			m.Answer = append(m.Answer, rr)

@@ -43,7 +43,9 @@ func (c *Checker) client(t Target) *http.Client {
 		DialTLSContext:         c.tlsDialer(sni(t)),
 		TLSHandshakeTimeout:    c.timeout(),
 		ResponseHeaderTimeout:  c.timeout(),
-		DisableKeepAlives:      true, // one connection at a time, closed after each request
+		MaxConnsPerHost:        1, // politeness: one connection at a time, reused for the run's requests
+		MaxIdleConnsPerHost:    1,
+		IdleConnTimeout:        c.timeout(),
 		MaxResponseHeaderBytes: 64 << 10,
 	}
 	return &http.Client{Transport: tr, Timeout: c.timeout(), CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -98,6 +100,7 @@ func (c *Checker) follow(ctx context.Context, cl *http.Client, u *url.URL) (*pag
 func (c *Checker) webChecks(ctx context.Context, t Target) site {
 	var s site
 	cl := c.client(t)
+	defer cl.CloseIdleConnections()
 	addr := hostPort(t.HTTPS)
 	start := time.Now()
 	st, err := c.handshake(ctx, addr, probeConfig(sni(t)))
