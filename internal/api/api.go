@@ -119,6 +119,10 @@ func New(d Deps) *API {
 		a.route("POST", "/findings/{id}/assign", auth.ManageFindings, a.assignFinding),
 		a.route("GET", "/findings/{id}/events", auth.ReadFindings, a.findingEvents),
 
+		// Monitoring: the scorecards, in the caller's scope (monitor.go).
+		a.route("GET", "/monitor/runs", auth.ReadFindings, a.listMonitorRuns),
+		a.route("GET", "/resources/{id}/monitor", auth.ReadFindings, a.getResourceMonitor),
+
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),
 		a.route("GET", "/users/{id}", auth.ReadUsers, a.getUser),

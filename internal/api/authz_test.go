@@ -111,6 +111,11 @@ var matrix = []matrixRow{
 	{route: "POST /api/v1/findings/{id}/severity", target: other, want: codes{200, 200, 403, 403, 403, 401}},
 	{route: "POST /api/v1/findings/{id}/assign", target: own, want: codes{200, 200, 403, 403, 403, 401}},
 	{route: "POST /api/v1/findings/{id}/assign", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+
+	// Monitoring scorecards: as findings, no partner; an agency its own resources.
+	{route: "GET /api/v1/monitor/runs", want: codes{200, 200, 200, 403, 200, 401}},
+	{route: "GET /api/v1/resources/{id}/monitor", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.0/24"},
+	{route: "GET /api/v1/resources/{id}/monitor", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 	{route: "GET /api/v1/findings/{id}/events", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.5"},
 	{route: "GET /api/v1/findings/{id}/events", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 
