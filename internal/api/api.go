@@ -13,10 +13,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/constituency"
 	"github.com/qalxan/qalxan/internal/errs"
+	"github.com/qalxan/qalxan/internal/incident"
 	"github.com/qalxan/qalxan/internal/server"
 	"github.com/qalxan/qalxan/internal/storage"
 )
@@ -32,6 +34,13 @@ type Deps struct {
 	// RegistryChanged is called after any change to organisations or
 	// resources (may be nil); the wiring rebuilds the matcher.
 	RegistryChanged func()
+	// Incidents are the severity criteria, playbooks and phone region
+	// (the zero value: incident.DefaultRules).
+	Incidents incident.Rules
+	// PublicReports limits the public report form per client address:
+	// Burst reports at once, then one per Every (zero: 5, then one a minute).
+	PublicReportBurst int
+	PublicReportEvery time.Duration
 }
 
 // Route is one API endpoint as the route table declares it.
@@ -57,6 +66,9 @@ type API struct {
 	d      Deps
 	mux    *http.ServeMux
 	routes []route
+	// limiter throttles the public report form per client; statusLimiter
+	// the look-ups by tracking code, which are cheap and more frequent.
+	limiter, statusLimiter *limiter
 }
 
 var _ http.Handler = (*API)(nil)
@@ -69,7 +81,14 @@ func New(d Deps) *API {
 	if d.Registry == nil {
 		d.Registry = &constituency.Registry{}
 	}
-	a := &API{d: d, mux: http.NewServeMux()}
+	if d.PublicReportBurst <= 0 {
+		d.PublicReportBurst = 5
+	}
+	if d.PublicReportEvery <= 0 {
+		d.PublicReportEvery = time.Minute
+	}
+	a := &API{d: d, mux: http.NewServeMux(), limiter: newLimiter(d.PublicReportBurst, d.PublicReportEvery),
+		statusLimiter: newLimiter(60, time.Second)}
 	a.routes = []route{
 		a.route("GET", "/whoami", "", a.whoami),
 		a.route("GET", "/overview", auth.ReadDashboard, a.overview),
@@ -119,9 +138,32 @@ func New(d Deps) *API {
 		a.route("POST", "/findings/{id}/assign", auth.ManageFindings, a.assignFinding),
 		a.route("GET", "/findings/{id}/events", auth.ReadFindings, a.findingEvents),
 
-		// Monitoring: the scorecards, in the caller's scope (monitor.go).
-		a.route("GET", "/monitor/runs", auth.ReadFindings, a.listMonitorRuns),
-		a.route("GET", "/resources/{id}/monitor", auth.ReadFindings, a.getResourceMonitor),
+		// Incidents: the scope decides which (an agency those affecting its
+		// organisations, a partner what TLP allows); staff work them, an
+		// agency may add notes to its own.
+		a.route("GET", "/incidents", auth.ReadIncidents, a.listIncidents),
+		a.route("POST", "/incidents", auth.WriteIncidents, a.createIncident),
+		a.route("GET", "/incidents/{id}", auth.ReadIncidents, a.getIncident),
+		a.route("PATCH", "/incidents/{id}", auth.WriteIncidents, a.updateIncident),
+		a.route("POST", "/incidents/{id}/transition", auth.WriteIncidents, a.transitionIncident),
+		a.route("POST", "/incidents/{id}/assess", auth.WriteIncidents, a.assessIncident),
+		a.route("POST", "/incidents/{id}/severity", auth.WriteIncidents, a.overrideIncidentSeverity),
+		a.route("POST", "/incidents/{id}/assign", auth.WriteIncidents, a.assignIncident),
+		a.route("POST", "/incidents/{id}/notes", auth.CommentIncidents, a.addIncidentNote),
+		a.route("POST", "/incidents/{id}/tasks", auth.WriteIncidents, a.addIncidentTask),
+		a.route("PATCH", "/incident-tasks/{id}", auth.WriteIncidents, a.updateIncidentTask),
+		a.route("POST", "/incidents/{id}/observables", auth.WriteIncidents, a.addIncidentObservable),
+		a.route("DELETE", "/incidents/{id}/observables/{obs}", auth.WriteIncidents, a.deleteIncidentObservable),
+		a.route("GET", "/indicators", auth.ExportIndicators, a.exportIndicators),
+		// Reports: agencies, banks and partners send them; staff triage
+		// them (the reporters' personal data: reads audited). Citizens use
+		// the public routes, without an account.
+		a.route("POST", "/incident-reports", auth.SubmitReports, a.submitReport),
+		a.route("GET", "/incident-reports", auth.ReadReports, a.listReports),
+		a.route("GET", "/incident-reports/{id}", auth.ReadReports, a.getReport),
+		a.route("POST", "/incident-reports/{id}/triage", auth.TriageReports, a.triageReport),
+		{Route{Method: "POST", Pattern: Prefix + "/public/reports", Public: true}, a.submitPublicReport},
+		{Route{Method: "GET", Pattern: Prefix + "/public/reports/{code}", Public: true}, a.publicReportStatus},
 
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),
