@@ -138,6 +138,10 @@ func New(d Deps) *API {
 		a.route("POST", "/findings/{id}/assign", auth.ManageFindings, a.assignFinding),
 		a.route("GET", "/findings/{id}/events", auth.ReadFindings, a.findingEvents),
 
+		// Monitoring: the scorecards, in the caller's scope (monitor.go).
+		a.route("GET", "/monitor/runs", auth.ReadFindings, a.listMonitorRuns),
+		a.route("GET", "/resources/{id}/monitor", auth.ReadFindings, a.getResourceMonitor),
+
 		// Incidents: the scope decides which (an agency those affecting its
 		// organisations, a partner what TLP allows); staff work them, an
 		// agency may add notes to its own.
@@ -164,6 +168,16 @@ func New(d Deps) *API {
 		a.route("POST", "/incident-reports/{id}/triage", auth.TriageReports, a.triageReport),
 		{Route{Method: "POST", Pattern: Prefix + "/public/reports", Public: true}, a.submitPublicReport},
 		{Route{Method: "GET", Pattern: Prefix + "/public/reports/{code}", Public: true}, a.publicReportStatus},
+
+		// Brand protection: staff keep the brands and triage the look-alikes
+		// found for them; an agency sees its own organisation's.
+		a.route("GET", "/brands", auth.ReadBrands, a.listBrands),
+		a.route("POST", "/brands", auth.ManageBrands, a.createBrand),
+		a.route("GET", "/brands/{id}", auth.ReadBrands, a.getBrand),
+		a.route("PATCH", "/brands/{id}", auth.ManageBrands, a.updateBrand),
+		a.route("DELETE", "/brands/{id}", auth.ManageBrands, a.deleteBrand),
+		a.route("GET", "/lookalike-candidates", auth.ReadBrands, a.listCandidates),
+		a.route("POST", "/lookalike-candidates/{id}/status", auth.ManageBrands, a.setCandidateStatus),
 
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),

@@ -111,8 +111,27 @@ var matrix = []matrixRow{
 	{route: "POST /api/v1/findings/{id}/severity", target: other, want: codes{200, 200, 403, 403, 403, 401}},
 	{route: "POST /api/v1/findings/{id}/assign", target: own, want: codes{200, 200, 403, 403, 403, 401}},
 	{route: "POST /api/v1/findings/{id}/assign", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+
+	// Monitoring scorecards: as findings, no partner; an agency its own resources.
+	{route: "GET /api/v1/monitor/runs", want: codes{200, 200, 200, 403, 200, 401}},
+	{route: "GET /api/v1/resources/{id}/monitor", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.0/24"},
+	{route: "GET /api/v1/resources/{id}/monitor", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 	{route: "GET /api/v1/findings/{id}/events", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.5"},
 	{route: "GET /api/v1/findings/{id}/events", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+
+	// Brands and their look-alikes: staff manage, an agency sees its own
+	// organisation's, a partner nothing.
+	{route: "GET /api/v1/brands", want: codes{200, 200, 200, 403, 200, 401}, contains: "alpha-agency"},
+	{route: "POST /api/v1/brands", want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "GET /api/v1/brands/{id}", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "alpha-agency"},
+	{route: "GET /api/v1/brands/{id}", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "PATCH /api/v1/brands/{id}", target: own, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "PATCH /api/v1/brands/{id}", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "DELETE /api/v1/brands/{id}", target: own, want: codes{204, 204, 403, 403, 403, 401}},
+	{route: "DELETE /api/v1/brands/{id}", target: other, want: codes{204, 204, 403, 403, 403, 401}},
+	{route: "GET /api/v1/lookalike-candidates", want: codes{200, 200, 200, 403, 200, 401}, contains: "alpha-agency"},
+	{route: "POST /api/v1/lookalike-candidates/{id}/status", target: own, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "POST /api/v1/lookalike-candidates/{id}/status", target: other, want: codes{200, 200, 403, 403, 403, 401}},
 
 	// Incidents of "own" (TLP:GREEN) and of "other" (TLP:AMBER, its title
 	// names the other organisation): an agency sees and comments on its
@@ -177,33 +196,36 @@ var matrix = []matrixRow{
 // matrixBodies are valid bodies for the routes that take one: a denial
 // must be about the caller, never about the input.
 var matrixBodies = map[string]request{
-	"POST /api/v1/orgs":                         {body: `{"short_name":"new-org","name":"New Org","resources":[{"value":"203.0.113.0/24"}]}`},
-	"POST /api/v1/orgs/import":                  {contentType: "application/yaml", body: "organisations:\n  - short_name: imported\n    name: Imported Org\n    resources: [imported.example]\n"},
-	"PATCH /api/v1/orgs/{org}":                  {body: `{"name":"Renamed"}`},
-	"POST /api/v1/orgs/{org}/resources":         {body: `{"value":"203.0.113.9","criticality":"high"}`},
-	"PATCH /api/v1/resources/{id}":              {body: `{"notes":"checked"}`},
-	"POST /api/v1/orgs/{org}/contacts":          {body: `{"email":"new@contact.example"}`},
-	"PATCH /api/v1/contacts/{id}":               {body: `{"name":"Renamed"}`},
-	"POST /api/v1/users":                        {body: `{"name":"newuser","role":"analyst"}`},
-	"PATCH /api/v1/users/{id}":                  {body: `{"display_name":"Renamed"}`},
-	"POST /api/v1/users/{id}/password":          {body: `{"password":"correct horse battery staple"}`},
-	"POST /api/v1/tokens":                       {body: `{"name":"script"}`},
-	"POST /api/v1/findings/{id}/transition":     {body: `{"status":"acknowledged"}`},
-	"POST /api/v1/findings/{id}/severity":       {body: `{"severity":"critical","reason":"domain controller"}`},
-	"POST /api/v1/findings/{id}/assign":         {body: `{"assignee":"analyst"}`},
-	"POST /api/v1/incidents":                    {body: `{"title":"New case","type":"phishing"}`},
-	"PATCH /api/v1/incidents/{id}":              {body: `{"title":"Renamed case"}`},
-	"POST /api/v1/incidents/{id}/transition":    {body: `{"status":"triage"}`},
-	"POST /api/v1/incidents/{id}/assess":        {body: `{"people_affected":5000,"spreading":true}`},
-	"POST /api/v1/incidents/{id}/severity":      {body: `{"severity":"critical","reason":"a national bank's customers"}`},
-	"POST /api/v1/incidents/{id}/assign":        {body: `{"assignee":"analyst"}`},
-	"POST /api/v1/incidents/{id}/notes":         {body: `{"text":"We blocked the sender"}`},
-	"POST /api/v1/incidents/{id}/tasks":         {body: `{"title":"Call the bank"}`},
-	"PATCH /api/v1/incident-tasks/{id}":         {body: `{"status":"done"}`},
-	"POST /api/v1/incidents/{id}/observables":   {body: `{"kind":"url","value":"hxxps://fake-bank[.]example/login"}`},
-	"POST /api/v1/incident-reports":             {body: `{"category":"phishing","description":"A fake bank page","url":"https://fake-bank.example/"}`},
-	"POST /api/v1/incident-reports/{id}/triage": {body: `{"reject":"not for us"}`},
-	"POST /api/v1/public/reports":               {body: `{"category":"vishing","description":"A call from 'the bank' asked for the SMS code","phone":"050 123 45 67"}`},
+	"POST /api/v1/orgs":                             {body: `{"short_name":"new-org","name":"New Org","resources":[{"value":"203.0.113.0/24"}]}`},
+	"POST /api/v1/orgs/import":                      {contentType: "application/yaml", body: "organisations:\n  - short_name: imported\n    name: Imported Org\n    resources: [imported.example]\n"},
+	"PATCH /api/v1/orgs/{org}":                      {body: `{"name":"Renamed"}`},
+	"POST /api/v1/orgs/{org}/resources":             {body: `{"value":"203.0.113.9","criticality":"high"}`},
+	"PATCH /api/v1/resources/{id}":                  {body: `{"notes":"checked"}`},
+	"POST /api/v1/orgs/{org}/contacts":              {body: `{"email":"new@contact.example"}`},
+	"PATCH /api/v1/contacts/{id}":                   {body: `{"name":"Renamed"}`},
+	"POST /api/v1/users":                            {body: `{"name":"newuser","role":"analyst"}`},
+	"PATCH /api/v1/users/{id}":                      {body: `{"display_name":"Renamed"}`},
+	"POST /api/v1/users/{id}/password":              {body: `{"password":"correct horse battery staple"}`},
+	"POST /api/v1/tokens":                           {body: `{"name":"script"}`},
+	"POST /api/v1/findings/{id}/transition":         {body: `{"status":"acknowledged"}`},
+	"POST /api/v1/findings/{id}/severity":           {body: `{"severity":"critical","reason":"domain controller"}`},
+	"POST /api/v1/findings/{id}/assign":             {body: `{"assignee":"analyst"}`},
+	"POST /api/v1/incidents":                        {body: `{"title":"New case","type":"phishing"}`},
+	"PATCH /api/v1/incidents/{id}":                  {body: `{"title":"Renamed case"}`},
+	"POST /api/v1/incidents/{id}/transition":        {body: `{"status":"triage"}`},
+	"POST /api/v1/incidents/{id}/assess":            {body: `{"people_affected":5000,"spreading":true}`},
+	"POST /api/v1/incidents/{id}/severity":          {body: `{"severity":"critical","reason":"a national bank's customers"}`},
+	"POST /api/v1/incidents/{id}/assign":            {body: `{"assignee":"analyst"}`},
+	"POST /api/v1/incidents/{id}/notes":             {body: `{"text":"We blocked the sender"}`},
+	"POST /api/v1/incidents/{id}/tasks":             {body: `{"title":"Call the bank"}`},
+	"PATCH /api/v1/incident-tasks/{id}":             {body: `{"status":"done"}`},
+	"POST /api/v1/incidents/{id}/observables":       {body: `{"kind":"url","value":"hxxps://fake-bank[.]example/login"}`},
+	"POST /api/v1/incident-reports":                 {body: `{"category":"phishing","description":"A fake bank page","url":"https://fake-bank.example/"}`},
+	"POST /api/v1/incident-reports/{id}/triage":     {body: `{"reject":"not for us"}`},
+	"POST /api/v1/public/reports":                   {body: `{"category":"vishing","description":"A call from 'the bank' asked for the SMS code","phone":"050 123 45 67"}`},
+	"POST /api/v1/brands":                           {body: `{"org":"alpha-agency","name":"Alpha Bank","domains":["alphabank.az"],"keywords":["alphabank"]}`},
+	"PATCH /api/v1/brands/{id}":                     {body: `{"keywords":["alpha","alfabank"]}`},
+	"POST /api/v1/lookalike-candidates/{id}/status": {body: `{"status":"confirmed"}`},
 }
 
 // path fills a route's wildcards with the ids of the row's target, as seen
@@ -234,6 +256,10 @@ func (f *fixture) path(pattern string, t target, caller string) string {
 		id = matrixEventID(f, org)
 	case strings.Contains(pattern, "/findings/{id}"):
 		id = matrixFindingID(f, org)
+	case strings.Contains(pattern, "/brands/{id}"):
+		id = matrixBrandID(f, org)
+	case strings.Contains(pattern, "/lookalike-candidates/{id}"):
+		id = matrixCandidateID(f, org)
 	case strings.Contains(pattern, "/incident"):
 		id = matrixIncidentPathID(f, pattern, org)
 	case strings.Contains(pattern, "/tokens/{id}"):

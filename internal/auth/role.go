@@ -53,6 +53,8 @@ const (
 	UpdateFindings Permission = "findings.update" // acknowledge, resolve or dispute a finding in scope
 	ManageFindings Permission = "findings.manage" // staff: accept risk, close, reopen, change severity, assign
 	ReadNotices    Permission = "notices.read"    // staff: the notice queue, its recipients and failures
+	ReadBrands     Permission = "brands.read"     // protected brands and their look-alike candidates, of the organisations in scope
+	ManageBrands   Permission = "brands.manage"   // staff: keep the brands, triage look-alikes
 
 	ReadIncidents    Permission = "incidents.read"    // incidents in scope: an agency its organisations', a partner what TLP allows
 	WriteIncidents   Permission = "incidents.write"   // staff: open, edit, move, assign incidents; tasks and observables
@@ -64,13 +66,13 @@ const (
 )
 
 var grants = map[Role][]Permission{
-	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices, ReadIncidents, WriteIncidents, CommentIncidents, SubmitReports, ReadReports, TriageReports, ExportIndicators},
-	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices, ReadIncidents, WriteIncidents, CommentIncidents, SubmitReports, ReadReports, TriageReports, ExportIndicators},
+	Admin:   {ReadOrgs, WriteOrgs, ReadContacts, ManageUsers, ReadUsers, ReadAudit, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices, ReadIncidents, WriteIncidents, CommentIncidents, SubmitReports, ReadReports, TriageReports, ExportIndicators, ReadBrands, ManageBrands},
+	Analyst: {ReadOrgs, WriteOrgs, ReadContacts, ImportOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ManageFindings, ReadNotices, ReadIncidents, WriteIncidents, CommentIncidents, SubmitReports, ReadReports, TriageReports, ExportIndicators, ReadBrands, ManageBrands},
 	// An agency sees and answers for its own gaps; a partner CERT does not
 	// see the constituency's unfixed weaknesses at all.
-	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ReadIncidents, CommentIncidents, SubmitReports},
+	Agency:  {ReadOrgs, ReadContacts, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, UpdateFindings, ReadIncidents, CommentIncidents, SubmitReports, ReadBrands},
 	Partner: {ReadOrgs, ManageOwnToken, ReadDashboard, ReadEvents, ReadIncidents, SubmitReports, ExportIndicators},
-	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, ReadNotices, ReadIncidents, ReadReports, ExportIndicators},
+	Auditor: {ReadOrgs, ReadContacts, ReadUsers, ReadAudit, ManageOwnToken, ReadDashboard, ReadEvents, ReadFindings, ReadNotices, ReadIncidents, ReadReports, ExportIndicators, ReadBrands},
 }
 
 // Permissions returns what the role may do, in a stable order.
