@@ -84,7 +84,11 @@ func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	apiH := api.New(api.Deps{Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed})
+	rules, err := c.IncidentRules()
+	if err != nil {
+		return nil, err
+	}
+	apiH := api.New(api.Deps{Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed, Incidents: rules})
 	uiH := ui.New(ui.Deps{
 		Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed,
 		Throttle: auth.NewThrottle(), SessionTTL: c.SessionTTL, SecureCookies: c.CookiesSecure(), Location: loc,

@@ -20,6 +20,7 @@ import (
 
 	"github.com/qalxan/qalxan/internal/feed/genericcsv"
 	"github.com/qalxan/qalxan/internal/finding"
+	"github.com/qalxan/qalxan/internal/incident"
 	"github.com/qalxan/qalxan/internal/monitor"
 )
 
@@ -59,6 +60,33 @@ type Config struct {
 	// Monitor is the scheduled checking of the registry's resources
 	// (interval, concurrency, resolver, ports, extra roots).
 	Monitor monitor.Settings `yaml:"monitor"`
+	// Incidents are the severity criteria and SLA, the playbooks and the
+	// country of phone numbers written without a code.
+	Incidents Incidents `yaml:"incidents"`
+}
+
+// Incidents configures incident handling (incident.Rules).
+type Incidents struct {
+	Severity incident.Policy `yaml:"severity"`
+	// Playbooks is a YAML file of playbooks replacing the built-in ones
+	// (the format of internal/incident/playbooks.yaml).
+	Playbooks   string `yaml:"playbooks,omitempty"`
+	PhoneRegion string `yaml:"phone_region"` // ISO country code: "AZ"
+}
+
+// IncidentRules are the incident rules of c, reading its playbook file.
+func (c Config) IncidentRules() (incident.Rules, error) {
+	r := incident.Rules{Policy: c.Incidents.Severity, Playbooks: incident.DefaultPlaybooks(), Region: c.Incidents.PhoneRegion}
+	if c.Incidents.Playbooks != "" {
+		b, err := os.ReadFile(c.Incidents.Playbooks)
+		if err != nil {
+			return r, fmt.Errorf("config: incidents.playbooks: %w", err)
+		}
+		if r.Playbooks, err = incident.ParsePlaybooks(b); err != nil {
+			return r, fmt.Errorf("config: incidents.playbooks %s: %w", c.Incidents.Playbooks, err)
+		}
+	}
+	return r, nil
 }
 
 // Mail is the SMTP relay. Password may be written as ${ENV_NAME}.
@@ -153,6 +181,7 @@ func Defaults() Config {
 		SecureCookies: "auto",
 		Findings:      finding.DefaultPolicy(),
 		Monitor:       monitor.DefaultSettings(),
+		Incidents:     Incidents{Severity: incident.DefaultPolicy(), PhoneRegion: "AZ"},
 	}
 }
 
@@ -345,6 +374,12 @@ func (c Config) Validate() error {
 	}
 	if err := c.Monitor.Validate(); err != nil {
 		return err
+	}
+	if err := c.Incidents.Severity.Validate(); err != nil {
+		return fmt.Errorf("config: incidents.severity: %w", err)
+	}
+	if len(c.Incidents.PhoneRegion) != 2 {
+		return fmt.Errorf("config: incidents.phone_region %q is not a two-letter country code", c.Incidents.PhoneRegion)
 	}
 	names := map[string]bool{}
 	for i, col := range c.Collectors {
