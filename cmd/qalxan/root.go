@@ -96,6 +96,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.reportCommand(),
 		a.reprocessCommand(),
 		a.findingsCommand(),
+		a.incidentCommand(),
 		a.checkCommand(),
 		a.monitorCommand(),
 		a.notifyCommand(),
