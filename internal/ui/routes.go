@@ -31,8 +31,18 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("GET /findings/{id}", h.findingView)
 	page("GET /findings/{id}/events.csv", h.findingEvents)
 	page("POST /findings/{id}/{action}", h.findingAct)
+	page("GET /brands", h.brandList)
+	page("POST /brands", h.brandCreate)
+	page("POST /brands/candidates/{id}/{status}", h.candidateTriage)
+	page("GET /incidents", h.incidentList)
+	page("GET /incidents/new", h.incidentNewForm)
+	page("POST /incidents/new", h.incidentCreate)
+	page("GET /incidents/{id}", h.incidentView)
+	page("POST /incidents/{id}/{action}", h.incidentAct)
 	page("GET /stats", h.statsPage)
 	page("GET /stats/export", h.statsExport)
+	page("GET /monitor", h.monitorList)
+	page("GET /monitor/{id}", h.monitorView)
 
 	// Pages about the whole list sit under /orgs/-/: "-" cannot start a
 	// short name, so no organisation (not even one called "new") is hidden
