@@ -18,7 +18,7 @@ import (
 
 // TestRound checks simulated resources — distinct names, resolved by the
 // test DNS server to one loopback TLS site — in one round: every job
-// reported once, no host checked twice at the same time. With
+// reported once, with the expected results. With
 // QALXAN_MONITOR_BENCH=N it is the benchmark round of the closing note
 // (N resources, politeness off) and prints wall time, checks/s and peak RSS:
 //
@@ -46,16 +46,12 @@ func TestRound(t *testing.T) {
 	}
 	var mu sync.Mutex
 	seen := map[int]int{}
-	busy := map[string]bool{}
 	checks, fails := 0, map[string]int{}
 	var durs []time.Duration
 	start := time.Now()
 	Round(ctx, c, jobs, concurrency, 0, func(j Job, rep Report) {
 		mu.Lock()
 		defer mu.Unlock()
-		if busy[j.Target.Host] {
-			t.Errorf("%s checked twice at once", j.Target.Host)
-		}
 		seen[j.Ref.(int)]++
 		checks += len(rep.Results)
 		durs = append(durs, rep.Duration)
