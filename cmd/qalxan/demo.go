@@ -62,6 +62,11 @@ func (a *app) demoCommand() *cobra.Command {
 			} else if loaded {
 				a.logger(cfg).Info("demo: loaded a findings history for the statistics", "months", demo.HistoryMonths, "findings", n)
 			}
+			sites, err := demoMonitor(ctx, cfg, s, a.logger(cfg))
+			if err != nil {
+				return err
+			}
+			defer sites.Close()
 			return a.serve(ctx, cfg, s, func(addr net.Addr) {
 				fmt.Fprintf(a.stdout, "Qalxan demo: http://%s/\n", addr)
 				fmt.Fprintf(a.stdout, "data directory: %s (%s)\n\nsign in as:\n", dir, map[bool]string{true: "kept", false: "deleted at exit"}[keep])

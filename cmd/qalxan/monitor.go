@@ -50,18 +50,29 @@ func monitorTarget(r constituency.Resource) (monitor.Target, error) {
 // the owner marked resolved. The checks run concurrently; the writes one
 // at a time, so SQLite's single writer is never contended.
 func monitorRound(ctx context.Context, s *storage.Store, set monitor.Settings, policy finding.Policy, orgID int64, log *slog.Logger) (roundStats, error) {
-	var st roundStats
-	start := time.Now()
 	checker, err := monitor.New(set)
 	if err != nil {
-		return st, err
+		return roundStats{}, err
 	}
+	return checkResources(ctx, s, checker, set, policy, orgID, nil, log)
+}
+
+// checkResources is a round with checker over the registered resources
+// of orgID (every organisation's when 0), only those in only when it is
+// not nil.
+func checkResources(ctx context.Context, s *storage.Store, checker *monitor.Checker, set monitor.Settings, policy finding.Policy, orgID int64,
+	only map[int64]bool, log *slog.Logger) (roundStats, error) {
+	var st roundStats
+	start := time.Now()
 	targets, err := s.MonitorTargets(ctx, orgID)
 	if err != nil {
 		return st, err
 	}
 	var jobs []monitor.Job
 	for _, tg := range targets {
+		if only != nil && !only[tg.Resource.ID] {
+			continue
+		}
 		t, err := monitorTarget(tg.Resource)
 		if err != nil {
 			log.Warn("monitor: resource cannot be checked", "resource", tg.Resource.Value, "err", err)
