@@ -84,10 +84,11 @@ func ParsePorts(v string) ([]Port, error) {
 
 // Catalogue is every check, the exposure probes and the default ports.
 type Catalogue struct {
-	Checks []Check `yaml:"checks"`
-	Probes []Probe `yaml:"probes"`
-	Ports  []Port  `yaml:"ports"`
-	byID   map[string]int
+	Checks   []Check  `yaml:"checks"`
+	Probes   []Probe  `yaml:"probes"`
+	Ports    []Port   `yaml:"ports"`
+	Keywords []string `yaml:"keywords"`
+	byID     map[string]int
 }
 
 var catalogue = mustCatalogue(catalogueYAML)
@@ -103,6 +104,9 @@ func Lookup(id string) (Check, bool) {
 	}
 	return catalogue.Checks[i], true
 }
+
+// DefaultKeywords are the catalogue's signs of defacement.
+func DefaultKeywords() []string { return append([]string(nil), catalogue.Keywords...) }
 
 // DefaultPorts are the risky services the catalogue lists.
 func DefaultPorts() []Port { return append([]Port(nil), catalogue.Ports...) }
@@ -124,7 +128,7 @@ func parseCatalogue(b []byte) (*Catalogue, error) {
 		return nil, fmt.Errorf("monitor: catalogue: %w", err)
 	}
 	c.byID = map[string]int{}
-	families := map[string]bool{"https": true, "headers": true, "mail": true, "dns": true, "exposure": true, "ports": true}
+	families := map[string]bool{"https": true, "headers": true, "mail": true, "dns": true, "exposure": true, "ports": true, "content": true}
 	for i, ch := range c.Checks {
 		if _, dup := c.byID[ch.ID]; dup || ch.ID == "" {
 			return nil, fmt.Errorf("monitor: catalogue: check %d: id %q empty or repeated", i, ch.ID)

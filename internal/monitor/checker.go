@@ -16,6 +16,7 @@ type Checker struct {
 	Roots    *x509.CertPool // CAs trusted besides the system's
 	Ports    []Port         // risky services; the catalogue's when nil
 	SMTPPort int            // 25 when 0
+	Keywords []string       // signs of defacement; the catalogue's when nil
 	Now      func() time.Time
 
 	once    sync.Once
@@ -28,7 +29,7 @@ func New(s Settings) (*Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{Resolver: s.Resolver, Timeout: s.Timeout, Roots: roots, Ports: s.Ports, SMTPPort: s.SMTPPort}, nil
+	return &Checker{Resolver: s.Resolver, Timeout: s.Timeout, Roots: roots, Ports: s.Ports, SMTPPort: s.SMTPPort, Keywords: s.Keywords}, nil
 }
 
 func (c *Checker) timeout() time.Duration {

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,6 +39,9 @@ func TestConformance(t *testing.T) {
 	weakSuite := tlsServer(t, root.leaf(t, leafOpts{rsaBits: 2048}), &tls.Config{MaxVersion: tls.VersionTLS12,
 		CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA}}, goodSite)
 	plainOnly := httpServer(t, goodSite)
+	defaced := tlsServer(t, root.leaf(t, leafOpts{}), nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<html><body><h1>Hacked   BY</h1> <b>Team X</b></body></html>"))
+	}))
 
 	// Zones: good mail and DNS; no DMARC and a plain MX; p=none, ?all
 	// and an MX with a self-signed certificate; +all; no SPF; eleven
@@ -110,7 +114,8 @@ func TestConformance(t *testing.T) {
 			"header-csp": Pass, "header-x-frame-options": Pass, "header-x-content-type-options": Pass,
 			"header-referrer-policy": Pass, "cookie-flags": Pass, "banner-version": Pass,
 			"exposed-git": Pass, "exposed-env": Pass, "exposed-server-status": Pass, "exposed-backup": Pass,
-			"exposed-phpinfo": Pass, "directory-listing": Pass, "exposed-admin-panel": Pass}},
+			"exposed-phpinfo": Pass, "directory-listing": Pass, "exposed-admin-panel": Pass, "defacement": Pass}},
+		{"defaced", web(defaced.URL, ""), map[string]Status{"defacement": Fail, "https-reachable": Pass}},
 		{"weak headers and exposed files", web(bad.URL, plainOnly.URL), map[string]Status{
 			"http-redirect-https": Fail, "hsts": Fail, "header-csp": Fail, "header-x-frame-options": Fail,
 			"header-x-content-type-options": Fail, "header-referrer-policy": Fail, "cookie-flags": Fail, "banner-version": Fail,

@@ -28,6 +28,9 @@ type Settings struct {
 	Ports []Port `yaml:"ports" json:"ports,omitempty"`
 	// SMTPPort is where MX hosts are asked for STARTTLS (25).
 	SMTPPort int `yaml:"smtp_port" json:"smtp_port"`
+	// Keywords are signs of defacement looked for in each page; the
+	// catalogue's when empty.
+	Keywords []string `yaml:"keywords" json:"keywords,omitempty"`
 	// ExtraRoots are PEM files of CAs trusted besides the system's (a national CA).
 	ExtraRoots []string `yaml:"extra_roots" json:"extra_roots,omitempty"`
 }

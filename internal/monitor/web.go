@@ -132,10 +132,11 @@ func (c *Checker) webChecks(ctx context.Context, t Target) site {
 		s.results = append(s.results, result("hsts", Skipped, "the site is not reachable"))
 	}
 	if s.page == nil {
-		s.results = append(s.results, skipAll("the site is not reachable", headerChecks...)...)
+		s.results = append(s.results, skipAll("the site is not reachable", append(headerChecks, "defacement")...)...)
 		return s
 	}
 	s.results = append(s.results, headerResults(s.page)...)
+	s.results = append(s.results, c.defacementResult(s.page))
 	return s
 }
 
