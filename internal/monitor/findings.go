@@ -38,9 +38,13 @@ func Passed(rep Report, orgID int64, resource string) []finding.Key {
 	return out
 }
 
+// taxonomyOf is the RSIT taxonomy of a check's type.
 func taxonomyOf(typ string) string {
-	if typ == "information-disclosure" {
+	switch typ {
+	case "information-disclosure":
 		return "information-content-security"
+	case "compromised":
+		return "intrusions"
 	}
 	return "vulnerable"
 }
