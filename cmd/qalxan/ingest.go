@@ -64,6 +64,7 @@ func (a *app) ingestCommand() *cobra.Command {
 
 			var total pipeline.Stats
 			var failed []error
+			watch := newLookalikeWatcher(cmd.Context(), s)
 			for _, name := range args {
 				var size int64
 				if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {
@@ -79,6 +80,7 @@ func (a *app) ingestCommand() *cobra.Command {
 			}
 			fmt.Fprintf(a.stdout, "%d events, %d duplicates, %d bad rows, %d owners found, %s, %.2f seconds, %.0f events/s\n",
 				total.Events, total.Duplicates, total.Bad, total.Owned, findingsSummary(total), total.Elapsed.Seconds(), total.PerSecond())
+			watch.report(cmd.Context(), a.stderr)
 			if len(failed) > 0 {
 				return fmt.Errorf("ingest: %d of %d reports failed: %w", len(failed), len(args), errors.Join(failed...))
 			}

@@ -73,6 +73,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 	go purgeSessions(ctx, s, log)
 	go verifyFindingsLoop(ctx, s, cfg.Findings, log)
 	go monitorLoop(ctx, cfg, s, log)
+	go lookalikeLoop(ctx, s, log)
 	notices, err := newNotifier(cfg, s, log)
 	if err != nil {
 		return err
