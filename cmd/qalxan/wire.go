@@ -92,7 +92,7 @@ func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger
 	uiH := ui.New(ui.Deps{
 		Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed,
 		Throttle: auth.NewThrottle(), SessionTTL: c.SessionTTL, SecureCookies: c.CookiesSecure(), Location: loc,
-		LinkKey: key,
+		LinkKey: key, Incidents: rules,
 	})
 	return server.New(server.Deps{Store: s, Log: log, API: apiH, UI: uiH, Metrics: reg}), nil
 }

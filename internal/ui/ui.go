@@ -17,6 +17,7 @@ import (
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/constituency"
+	"github.com/qalxan/qalxan/internal/incident"
 	"github.com/qalxan/qalxan/internal/storage"
 )
 
@@ -36,6 +37,8 @@ type Deps struct {
 	// none, every link is refused.
 	LinkKey        []byte
 	LinkSessionTTL time.Duration // of a session opened by a notice link; default 8h
+	// Incidents are the incident rules (zero: incident.DefaultRules).
+	Incidents incident.Rules
 }
 
 // handler holds the dependencies and the parsed templates; each page is a
