@@ -54,3 +54,22 @@ func TestIngestFindsLookalikes(t *testing.T) {
 		t.Errorf("ingest again: exit %d, stderr %q; want no new events and nothing found", code, errOut)
 	}
 }
+
+func TestLookalikeAddBrands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "q.db")
+	dd := []string{"--db", db}
+	if code, _, errOut := cli(t, "", append([]string{"org", "import", "testdata/registry.yaml"}, dd...)...); code != 0 {
+		t.Fatalf("import: exit %d, %q", code, errOut)
+	}
+	code, out, errOut := cli(t, "", append([]string{"lookalike", "add-brands", "--org", "mdt", "testdata/lookalike/brands.txt"}, dd...)...)
+	if code != 0 || out != "16 brands of mdt registered\n" {
+		t.Fatalf("add-brands: exit %d, %q, %q", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, "", append([]string{"lookalike", "add-brands", "--org", "nobody", "testdata/lookalike/brands.txt"}, dd...)...); code != 1 || !strings.Contains(errOut, "nobody not found") {
+		t.Errorf("add-brands to an unknown organisation: exit %d, %q", code, errOut)
+	}
+	s := openTestStore(t, db)
+	if bs, err := s.ListBrands(context.Background(), auth.Everything); err != nil || len(bs) != 16 || bs[0].Org != "mdt" {
+		t.Errorf("brands: got %d, %v", len(bs), err)
+	}
+}
