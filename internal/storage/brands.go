@@ -74,8 +74,8 @@ func (s *Store) GetBrand(ctx context.Context, sc auth.Scope, id int64) (*Brand, 
 	return &b, nil
 }
 
-// normalizeBrand validates b and stores its domains in punycode, so the
-// matcher and the official-domain check compare like with like.
+// normalizeBrand validates b. Domains are kept as the user wrote them
+// (Unicode or punycode): the matcher converts them itself.
 func normalizeBrand(b *Brand) error {
 	if b.OrgID == 0 {
 		return errs.Field("org_id", "a brand belongs to an organisation")
