@@ -158,6 +158,12 @@ func New(d Deps) *API {
 		a.route("PATCH", "/incident-tasks/{id}", auth.WriteIncidents, a.updateIncidentTask),
 		a.route("POST", "/incidents/{id}/observables", auth.WriteIncidents, a.addIncidentObservable),
 		a.route("DELETE", "/incidents/{id}/observables/{obs}", auth.WriteIncidents, a.deleteIncidentObservable),
+		// Evidence: staff upload; whoever sees the incident (but a partner)
+		// downloads, each export in the file's chain of custody.
+		a.route("POST", "/incidents/{id}/evidence", auth.WriteIncidents, a.addEvidence),
+		a.route("GET", "/incidents/{id}/evidence", auth.ReadIncidents, a.listEvidence),
+		a.route("GET", "/incidents/{id}/evidence/{ev}", auth.ReadIncidents, a.getEvidence),
+		a.route("GET", "/incidents/{id}/evidence/{ev}/custody", auth.ReadIncidents, a.evidenceCustody),
 		a.route("GET", "/indicators", auth.ExportIndicators, a.exportIndicators),
 		// Reports: agencies, banks and partners send them; staff triage
 		// them (the reporters' personal data: reads audited). Citizens use

@@ -160,6 +160,15 @@ var matrix = []matrixRow{
 	{route: "POST /api/v1/incidents/{id}/observables", target: other, want: codes{201, 201, 403, 403, 403, 401}},
 	{route: "DELETE /api/v1/incidents/{id}/observables/{obs}", target: own, want: codes{204, 204, 403, 403, 403, 401}},
 	{route: "DELETE /api/v1/incidents/{id}/observables/{obs}", target: other, want: codes{204, 204, 403, 403, 403, 401}},
+	// Evidence: staff upload; a partner sees the case but not its files.
+	{route: "POST /api/v1/incidents/{id}/evidence", target: own, query: "?name=shot.png", want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "POST /api/v1/incidents/{id}/evidence", target: other, query: "?name=shot.png", want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "GET /api/v1/incidents/{id}/evidence", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "call-log.png"},
+	{route: "GET /api/v1/incidents/{id}/evidence", target: other, want: codes{200, 200, 200, 404, 404, 401}},
+	{route: "GET /api/v1/incidents/{id}/evidence/{ev}", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "screenshot of Alpha"},
+	{route: "GET /api/v1/incidents/{id}/evidence/{ev}", target: other, want: codes{200, 200, 200, 404, 404, 401}},
+	{route: "GET /api/v1/incidents/{id}/evidence/{ev}/custody", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "added"},
+	{route: "GET /api/v1/incidents/{id}/evidence/{ev}/custody", target: other, want: codes{200, 200, 200, 404, 404, 401}},
 	// The partner list: the own incident's number is TLP:GREEN, the
 	// other's TLP:AMBER (only staff get it).
 	{route: "GET /api/v1/indicators", query: "?kind=phone", want: codes{200, 200, 200, 200, 403, 401}, contains: "+994501112233"},
@@ -223,6 +232,7 @@ var matrixBodies = map[string]request{
 	"POST /api/v1/incident-reports":                 {body: `{"category":"phishing","description":"A fake bank page","url":"https://fake-bank.example/"}`},
 	"POST /api/v1/incident-reports/{id}/triage":     {body: `{"reject":"not for us"}`},
 	"POST /api/v1/public/reports":                   {body: `{"category":"vishing","description":"A call from 'the bank' asked for the SMS code","phone":"050 123 45 67"}`},
+	"POST /api/v1/incidents/{id}/evidence":          {contentType: "image/png", body: "\x89PNG\r\n\x1a\n a screenshot"},
 	"POST /api/v1/brands":                           {body: `{"org":"alpha-agency","name":"Alpha Bank","domains":["alphabank.az"],"keywords":["alphabank"]}`},
 	"PATCH /api/v1/brands/{id}":                     {body: `{"keywords":["alpha","alfabank"]}`},
 	"POST /api/v1/lookalike-candidates/{id}/status": {body: `{"status":"confirmed"}`},

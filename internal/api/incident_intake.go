@@ -209,7 +209,7 @@ func (a *API) triageReport(w http.ResponseWriter, r *http.Request, u *auth.User)
 		n := in.New
 		t.New = &incident.Incident{Title: deref(n.Title), Description: deref(n.Description),
 			Classification: incident.Classification{Taxonomy: deref(n.Taxonomy), Type: deref(n.Type), Identifier: deref(n.Identifier)},
-			Tags: deref(n.Tags), OrgIDs: deref(n.OrgIDs), OwnerTeam: deref(n.OwnerTeam), Assignee: n.Assignee, Criteria: deref(n.Criteria),
+			Tags:           deref(n.Tags), OrgIDs: deref(n.OrgIDs), OwnerTeam: deref(n.OwnerTeam), Assignee: n.Assignee, Criteria: deref(n.Criteria),
 			TLP: tlpOf(n.TLP), PAP: incident.PAP(deref(n.PAP))}
 	}
 	rep, err := a.d.Store.TriageIntake(r.Context(), actor(r, u), a.rules(), id, t)

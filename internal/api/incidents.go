@@ -28,7 +28,8 @@ type incidentDetail struct {
 	Journal     []incident.Entry      `json:"journal"`
 	Tasks       []incident.Task       `json:"tasks"`
 	Observables []incident.Observable `json:"observables"`
-	Next        []incident.Status     `json:"next_statuses"` // the moves the state machine allows now
+	Evidence    []incident.Evidence   `json:"evidence,omitempty"` // not for partners
+	Next        []incident.Status     `json:"next_statuses"`      // the moves the state machine allows now
 }
 
 // incidentFilter reads the list's query parameters; org only narrows
@@ -211,6 +212,11 @@ func (a *API) writeIncident(w http.ResponseWriter, r *http.Request, u *auth.User
 	}
 	if d.Observables, err = a.d.Store.IncidentObservables(ctx, sc, id); err != nil {
 		return err
+	}
+	if sc.MaxTLP == "" {
+		if d.Evidence, err = a.d.Store.IncidentEvidence(ctx, sc, id); err != nil {
+			return err
+		}
 	}
 	d.Journal, d.Tasks, d.Observables = nonNil(d.Journal), nonNil(d.Tasks), nonNil(d.Observables)
 	a.writeJSON(w, r, status, d)

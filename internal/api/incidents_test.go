@@ -44,9 +44,13 @@ func matrixIncident(f *fixture, org *constituency.Org) *incident.Incident {
 	if err != nil {
 		panic(fmt.Sprintf("seed incident: %v", err))
 	}
+	shot := []byte("\x89PNG\r\n\x1a\n screenshot of " + org.Name)
+	ev, _ := incident.CheckEvidence("call-log.png", int64(len(shot)), "image/png")
+	if _, err := f.store.AddEvidence(ctx, auth.System, in.ID, ev, shot); err != nil {
+		panic(fmt.Sprintf("seed evidence: %v", err))
+	}
 	return &in
 }
-
 
 // matrixIncidentPathID is the id a path below /incidents, /incident-tasks
 // or /incident-reports names for org.
@@ -73,6 +77,13 @@ func matrixIncidentWildcards(f *fixture, pattern string, org *constituency.Org) 
 		obs, _ := f.store.IncidentObservables(ctx, auth.Everything, in.ID)
 		if len(obs) > 0 {
 			pattern = strings.ReplaceAll(pattern, "{obs}", fmt.Sprint(obs[0].ID))
+		}
+	}
+	if strings.Contains(pattern, "{ev}") {
+		in := matrixIncident(f, org)
+		evs, _ := f.store.IncidentEvidence(ctx, auth.Everything, in.ID)
+		if len(evs) > 0 {
+			pattern = strings.ReplaceAll(pattern, "{ev}", fmt.Sprint(evs[0].ID))
 		}
 	}
 	if strings.Contains(pattern, "{code}") {
@@ -214,5 +225,30 @@ func TestPublicReportInput(t *testing.T) {
 	}
 	if resp := f.do(t, request{path: "/api/v1/public/reports/R-AAAA-BBBB-CCCC"}); resp.status != 404 {
 		t.Errorf("unknown code: got %d", resp.status)
+	}
+}
+
+func TestEvidenceOverHTTP(t *testing.T) {
+	f := newFixture(t)
+	in := matrixIncident(f, f.own)
+	base := fmt.Sprintf("/api/v1/incidents/%d/evidence", in.ID)
+	page := "<html><script>alert(document.cookie)</script><form>card number</form></html>"
+	resp := f.do(t, request{method: http.MethodPost, path: base + "?name=captured%20page.html&note=as%20served", as: analyst, contentType: "text/plain", body: page})
+	if resp.status != 201 || !strings.Contains(resp.body, `"media_type":"text/html"`) {
+		t.Fatalf("upload: got %d %s", resp.status, resp.body)
+	}
+	var ev incident.Evidence
+	json.Unmarshal([]byte(resp.body), &ev)
+	if resp := f.do(t, request{method: http.MethodPost, path: base + "?name=fake.png", as: analyst, contentType: "image/png", body: page}); resp.status != 400 {
+		t.Errorf("a page named .png: got %d %s, want 400", resp.status, resp.body)
+	}
+	dl := f.do(t, request{path: fmt.Sprintf("%s/%d", base, ev.ID), as: agency})
+	if dl.status != 200 || dl.body != page || dl.header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(dl.header.Get("Content-Disposition"), "attachment") || !strings.Contains(dl.header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("download: got %d %v", dl.status, dl.header)
+	}
+	c := f.do(t, request{path: fmt.Sprintf("%s/%d/custody", base, ev.ID), as: auditor})
+	if c.status != 200 || !strings.Contains(c.body, `"action":"added"`) || !strings.Contains(c.body, `"actor":"agency","action":"exported"`) {
+		t.Errorf("custody: got %d %s", c.status, c.body)
 	}
 }

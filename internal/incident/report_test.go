@@ -110,3 +110,27 @@ func TestPlaybooks(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckEvidence(t *testing.T) {
+	png := "image/png"
+	for _, tt := range []struct {
+		name, sniffed string
+		size          int64
+		field         string
+		want          string
+	}{
+		{"shot.png", png, 100, "", "shot.png"},
+		{`C:\Users\a\Desktop\shot.PNG`, png, 100, "", "shot.PNG"},
+		{"../../etc/passwd", "text/plain; charset=utf-8", 10, "", "passwd"},
+		{"page.html", "text/html; charset=utf-8", 10, "", "page.html"},
+		{"fake.png", "text/html; charset=utf-8", 10, "file", ""},
+		{"empty.txt", "text/plain", 0, "file", ""},
+		{"huge.bin", "application/octet-stream", MaxEvidenceSize + 1, "file", ""},
+		{"", png, 10, "name", ""},
+	} {
+		ev, err := CheckEvidence(tt.name, tt.size, tt.sniffed)
+		if errs.FieldOf(err) != tt.field || (tt.field == "" && ev.Name != tt.want) {
+			t.Errorf("CheckEvidence(%q, %d, %q): got %+v, %v", tt.name, tt.size, tt.sniffed, ev, err)
+		}
+	}
+}

@@ -347,3 +347,49 @@ func TestIntakeTriage(t *testing.T) {
 		}
 	})
 }
+
+func TestIncidentEvidence(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		own := storagetest.SeedOrg(t, s, "own", "az", "green")
+		a := openIncident(t, s, vishing("a", own.ID))
+		b := openIncident(t, s, vishing("b"))
+		data := []byte("\x89PNG\r\n\x1a\n fake screenshot")
+		ev, err := incident.CheckEvidence("shot.png", int64(len(data)), "image/png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AddEvidence(ctx, staff, a.ID, ev, data)
+		if err != nil || len(got.SHA256) != 64 || got.ID == 0 {
+			t.Fatalf("add: got %+v, %v", got, err)
+		}
+		if _, err := s.AddEvidence(ctx, staff, a.ID, ev, data); !errs.Is(err, errs.Conflict) {
+			t.Errorf("the same file twice: got %v, want a conflict", err)
+		}
+		if _, err := s.AddEvidence(ctx, staff, b.ID, ev, data); err != nil {
+			t.Errorf("the same file on another incident: %v", err)
+		}
+		if _, err := s.AddEvidence(ctx, agencyActor(own.ID), a.ID, ev, data); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("agency upload: got %v, want forbidden", err)
+		}
+		list, err := s.IncidentEvidence(ctx, agencyActor(own.ID).Scope, a.ID)
+		if err != nil || len(list) != 1 {
+			t.Errorf("agency list: got %v, %v", list, err)
+		}
+		if _, err := s.IncidentEvidence(ctx, partnerActor.Scope, a.ID); err == nil {
+			t.Error("partner list: got no error")
+		}
+		officer := agencyActor(own.ID)
+		officer.IP = "192.0.2.7"
+		_, back, err := s.OpenEvidence(ctx, officer, a.ID, got.ID)
+		if err != nil || string(back) != string(data) {
+			t.Fatalf("open: got %q, %v", back, err)
+		}
+		if _, _, err := s.OpenEvidence(ctx, officer, b.ID, got.ID); !errs.Is(err, errs.NotFound) {
+			t.Errorf("open through another incident: got %v, want not found", err)
+		}
+		chain, err := s.EvidenceCustody(ctx, auth.Everything, a.ID, got.ID)
+		if err != nil || len(chain) != 2 || chain[0].Action != "added" || chain[1].Action != "exported" || chain[1].Actor != "officer" || chain[1].Detail != "192.0.2.7" {
+			t.Errorf("custody: got %+v, %v", chain, err)
+		}
+	})
+}

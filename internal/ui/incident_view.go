@@ -17,7 +17,8 @@ type incidentView struct {
 	Journal     []incident.Entry
 	Tasks       []incident.Task
 	Observables []incident.Observable
-	Next        []incident.Status // the moves the state machine allows now
+	Evidence    []incident.Evidence // nil for partners, who do not see files
+	Next        []incident.Status   // the moves the state machine allows now
 	Kinds       []incident.Kind
 	Labels      []tlp.Label
 	Severities  []incident.Severity
@@ -78,6 +79,12 @@ func (h *handler) renderIncident(w http.ResponseWriter, r *http.Request, u *auth
 	if v.Observables, err = h.Store.IncidentObservables(ctx, sc, id); err != nil {
 		h.fail(w, r, u, err)
 		return
+	}
+	if sc.MaxTLP == "" {
+		if v.Evidence, err = h.Store.IncidentEvidence(ctx, sc, id); err != nil {
+			h.fail(w, r, u, err)
+			return
+		}
 	}
 	h.render(w, r, status, "incident_view", &v)
 }

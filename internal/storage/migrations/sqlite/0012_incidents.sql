@@ -123,3 +123,36 @@ CREATE TABLE incident_reports (
 );
 CREATE INDEX incident_reports_status ON incident_reports(status, id);
 CREATE INDEX incident_reports_incident ON incident_reports(incident_id);
+
+-- Evidence: files kept once per content (their SHA-256), attached to
+-- incidents by name, with the chain of custody (who added, viewed,
+-- exported). The database holds the bytes: at most 25 MiB a file, and it
+-- is then backed up and replicated with everything else.
+CREATE TABLE evidence_blobs (
+    sha256 TEXT PRIMARY KEY,
+    size   INTEGER NOT NULL,
+    data   BLOB NOT NULL
+);
+
+CREATE TABLE incident_evidence (
+    id          INTEGER PRIMARY KEY,
+    incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    sha256      TEXT NOT NULL REFERENCES evidence_blobs(sha256),
+    name        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    media_type  TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    added_at    TIMESTAMP NOT NULL,
+    added_by    TEXT NOT NULL,
+    UNIQUE (incident_id, sha256)
+);
+
+CREATE TABLE evidence_custody (
+    id          INTEGER PRIMARY KEY,
+    evidence_id INTEGER NOT NULL REFERENCES incident_evidence(id) ON DELETE CASCADE,
+    at          TIMESTAMP NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX evidence_custody_evidence ON evidence_custody(evidence_id, id);
