@@ -164,6 +164,8 @@ func New(d Deps) *API {
 		a.route("GET", "/incidents/{id}/evidence", auth.ReadIncidents, a.listEvidence),
 		a.route("GET", "/incidents/{id}/evidence/{ev}", auth.ReadIncidents, a.getEvidence),
 		a.route("GET", "/incidents/{id}/evidence/{ev}/custody", auth.ReadIncidents, a.evidenceCustody),
+		a.route("POST", "/incidents/{id}/takedowns", auth.WriteIncidents, a.createTakedown),
+		a.route("POST", "/takedowns/{id}/transition", auth.WriteIncidents, a.transitionTakedown),
 		a.route("GET", "/indicators", auth.ExportIndicators, a.exportIndicators),
 		// Reports: agencies, banks and partners send them; staff triage
 		// them (the reporters' personal data: reads audited). Citizens use

@@ -169,6 +169,11 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/incidents/{id}/evidence/{ev}", target: other, want: codes{200, 200, 200, 404, 404, 401}},
 	{route: "GET /api/v1/incidents/{id}/evidence/{ev}/custody", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "added"},
 	{route: "GET /api/v1/incidents/{id}/evidence/{ev}/custody", target: other, want: codes{200, 200, 200, 404, 404, 401}},
+	// Take-down requests: staff draft and follow them.
+	{route: "POST /api/v1/incidents/{id}/takedowns", target: own, want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "POST /api/v1/incidents/{id}/takedowns", target: other, want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "POST /api/v1/takedowns/{id}/transition", target: own, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "POST /api/v1/takedowns/{id}/transition", target: other, want: codes{200, 200, 403, 403, 403, 401}},
 	// The partner list: the own incident's number is TLP:GREEN, the
 	// other's TLP:AMBER (only staff get it).
 	{route: "GET /api/v1/indicators", query: "?kind=phone", want: codes{200, 200, 200, 200, 403, 401}, contains: "+994501112233"},
@@ -232,6 +237,8 @@ var matrixBodies = map[string]request{
 	"POST /api/v1/incident-reports":                 {body: `{"category":"phishing","description":"A fake bank page","url":"https://fake-bank.example/"}`},
 	"POST /api/v1/incident-reports/{id}/triage":     {body: `{"reject":"not for us"}`},
 	"POST /api/v1/public/reports":                   {body: `{"category":"vishing","description":"A call from 'the bank' asked for the SMS code","phone":"050 123 45 67"}`},
+	"POST /api/v1/incidents/{id}/takedowns":         {body: `{"target_kind":"hosting","provider":"Example Hosting","subject":"https://fake-bank.example/login"}`},
+	"POST /api/v1/takedowns/{id}/transition":        {body: `{"status":"sent"}`},
 	"POST /api/v1/incidents/{id}/evidence":          {contentType: "image/png", body: "\x89PNG\r\n\x1a\n a screenshot"},
 	"POST /api/v1/brands":                           {body: `{"org":"alpha-agency","name":"Alpha Bank","domains":["alphabank.az"],"keywords":["alphabank"]}`},
 	"PATCH /api/v1/brands/{id}":                     {body: `{"keywords":["alpha","alfabank"]}`},
@@ -270,7 +277,7 @@ func (f *fixture) path(pattern string, t target, caller string) string {
 		id = matrixBrandID(f, org)
 	case strings.Contains(pattern, "/lookalike-candidates/{id}"):
 		id = matrixCandidateID(f, org)
-	case strings.Contains(pattern, "/incident"):
+	case strings.Contains(pattern, "/incident"), strings.Contains(pattern, "/takedowns/{id}"):
 		id = matrixIncidentPathID(f, pattern, org)
 	case strings.Contains(pattern, "/tokens/{id}"):
 		id = f.tokenIDs[caller]

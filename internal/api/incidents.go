@@ -29,7 +29,8 @@ type incidentDetail struct {
 	Tasks       []incident.Task       `json:"tasks"`
 	Observables []incident.Observable `json:"observables"`
 	Evidence    []incident.Evidence   `json:"evidence,omitempty"` // not for partners
-	Next        []incident.Status     `json:"next_statuses"`      // the moves the state machine allows now
+	Takedowns   []incident.Takedown   `json:"takedowns"`
+	Next        []incident.Status     `json:"next_statuses"` // the moves the state machine allows now
 }
 
 // incidentFilter reads the list's query parameters; org only narrows
@@ -218,6 +219,10 @@ func (a *API) writeIncident(w http.ResponseWriter, r *http.Request, u *auth.User
 			return err
 		}
 	}
+	if d.Takedowns, err = a.d.Store.IncidentTakedowns(ctx, sc, id); err != nil {
+		return err
+	}
+	d.Takedowns = nonNil(d.Takedowns)
 	d.Journal, d.Tasks, d.Observables = nonNil(d.Journal), nonNil(d.Tasks), nonNil(d.Observables)
 	a.writeJSON(w, r, status, d)
 	return nil

@@ -49,6 +49,10 @@ func matrixIncident(f *fixture, org *constituency.Org) *incident.Incident {
 	if _, err := f.store.AddEvidence(ctx, auth.System, in.ID, ev, shot); err != nil {
 		panic(fmt.Sprintf("seed evidence: %v", err))
 	}
+	if _, err := f.store.CreateTakedown(ctx, auth.System, rules, in.ID, incident.Takedown{TargetKind: incident.TargetMobile,
+		Provider: "Operator", Subject: phone}); err != nil {
+		panic(fmt.Sprintf("seed take-down: %v", err))
+	}
 	return &in
 }
 
@@ -58,6 +62,13 @@ func matrixIncidentPathID(f *fixture, pattern string, org *constituency.Org) int
 	switch {
 	case strings.Contains(pattern, "/incident-reports/{id}"):
 		return matrixReport(f)
+	case strings.Contains(pattern, "/takedowns/{id}"):
+		in := matrixIncident(f, org)
+		ts, err := f.store.IncidentTakedowns(ctx, auth.Everything, in.ID)
+		if err != nil || len(ts) == 0 {
+			return 0
+		}
+		return ts[0].ID
 	case strings.Contains(pattern, "/incident-tasks/{id}"):
 		in := matrixIncident(f, org)
 		ts, err := f.store.IncidentTasks(ctx, auth.Everything, in.ID)

@@ -393,3 +393,41 @@ func TestIncidentEvidence(t *testing.T) {
 		}
 	})
 }
+
+func TestTakedowns(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		s.Now = func() time.Time { return incDay0 }
+		own := storagetest.SeedOrg(t, s, "own", "az", "green")
+		a := openIncident(t, s, vishing("a", own.ID))
+		td, err := s.CreateTakedown(ctx, staff, rules, a.ID, incident.Takedown{TargetKind: incident.TargetMobile, Provider: "Azercell", Subject: "+994501234567", Language: "az"})
+		if err != nil || td.Status != incident.TakedownDraft || !strings.Contains(td.Body, a.Ref) {
+			t.Fatalf("create: got %+v, %v", td, err)
+		}
+		if _, err := s.CreateTakedown(ctx, agencyActor(own.ID), rules, a.ID, td); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("agency: got %v", err)
+		}
+		if _, err := s.MoveTakedown(ctx, staff, td.ID, incident.TakedownDone, ""); !errs.Is(err, errs.Conflict) {
+			t.Errorf("draft → done: got %v", err)
+		}
+		if _, err := s.MoveTakedown(ctx, staff, td.ID, incident.TakedownSent, ""); err != nil {
+			t.Fatal(err)
+		}
+		late, err := s.OverdueTakedowns(ctx, incDay0.Add(49*time.Hour))
+		if err != nil || len(late) != 1 {
+			t.Errorf("overdue: got %d, %v", len(late), err)
+		}
+		s.Now = func() time.Time { return incDay0.Add(6 * time.Hour) }
+		done, err := s.MoveTakedown(ctx, staff, td.ID, incident.TakedownDone, "")
+		if err != nil || done.TimeToTakeDown() != 6*time.Hour {
+			t.Fatalf("done: got %v, %v", done.TimeToTakeDown(), err)
+		}
+		list, err := s.IncidentTakedowns(ctx, agencyActor(own.ID).Scope, a.ID)
+		if err != nil || len(list) != 1 || list[0].Status != incident.TakedownDone {
+			t.Errorf("list: got %+v, %v", list, err)
+		}
+		j, _ := s.IncidentJournal(ctx, auth.Everything, a.ID)
+		if last := j[len(j)-1].Text; !strings.Contains(last, "taken down 6h0m0s after sending") {
+			t.Errorf("journal: got %q", last)
+		}
+	})
+}

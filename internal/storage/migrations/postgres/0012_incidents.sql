@@ -156,3 +156,25 @@ CREATE TABLE evidence_custody (
     detail      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX evidence_custody_evidence ON evidence_custody(evidence_id, id);
+
+-- Take-down requests to hosting providers, registrars, app stores,
+-- social networks and mobile operators: draft → sent → acknowledged →
+-- done / refused; remind_at is when an unanswered one is overdue.
+CREATE TABLE incident_takedowns (
+    id          BIGSERIAL PRIMARY KEY,
+    incident_id BIGINT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+    target_kind TEXT NOT NULL,
+    provider    TEXT NOT NULL,
+    contact     TEXT NOT NULL DEFAULT '',
+    subject     TEXT NOT NULL,
+    language    TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT '',
+    created_at  TIMESTAMPTZ NOT NULL,
+    sent_at     TIMESTAMPTZ,
+    done_at     TIMESTAMPTZ,
+    remind_at   TIMESTAMPTZ
+);
+CREATE INDEX incident_takedowns_incident ON incident_takedowns(incident_id, id);
+CREATE INDEX incident_takedowns_remind ON incident_takedowns(remind_at);
