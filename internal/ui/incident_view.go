@@ -18,7 +18,8 @@ type incidentView struct {
 	Tasks       []incident.Task
 	Observables []incident.Observable
 	Evidence    []incident.Evidence // nil for partners, who do not see files
-	Next        []incident.Status   // the moves the state machine allows now
+	Takedowns   []incident.Takedown
+	Next        []incident.Status // the moves the state machine allows now
 	Kinds       []incident.Kind
 	Labels      []tlp.Label
 	Severities  []incident.Severity
@@ -77,6 +78,10 @@ func (h *handler) renderIncident(w http.ResponseWriter, r *http.Request, u *auth
 		return
 	}
 	if v.Observables, err = h.Store.IncidentObservables(ctx, sc, id); err != nil {
+		h.fail(w, r, u, err)
+		return
+	}
+	if v.Takedowns, err = h.Store.IncidentTakedowns(ctx, sc, id); err != nil {
 		h.fail(w, r, u, err)
 		return
 	}

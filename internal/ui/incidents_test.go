@@ -44,8 +44,12 @@ func TestIncidentPagesTenancy(t *testing.T) {
 
 	// The officer sees the case, its playbook and the number in other
 	// incidents it may see (none), and may add a note but not move it.
+	if _, err := f.store.CreateTakedown(context.Background(), auth.System, incident.DefaultRules(), mdt.ID,
+		incident.Takedown{TargetKind: incident.TargetMobile, Provider: "Azercell", Subject: "+994501234567"}); err != nil {
+		t.Fatal(err)
+	}
 	page := f.as(t, "mdt-officer").get("/incidents/"+itoa(mdt.ID)).want(t, http.StatusOK)
-	page.contains(t, mdt.Ref, "&#43;994501234567", `action="/incidents/`+itoa(mdt.ID)+`/note"`).lacks(t, "/move", "minfin", "in 2 other")
+	page.contains(t, mdt.Ref, "&#43;994501234567", "Azercell", `action="/incidents/`+itoa(mdt.ID)+`/note"`).lacks(t, "/move", "minfin", "in 2 other")
 	f.as(t, "mdt-officer").post("/incidents/"+itoa(mdt.ID)+"/move", url.Values{"status": {"triage"}}).want(t, http.StatusForbidden)
 	f.as(t, "mdt-officer").post("/incidents/"+itoa(mdt.ID)+"/note", url.Values{"text": {"Staff warned"}}).want(t, http.StatusSeeOther)
 	f.as(t, "mdt-officer").post("/incidents/"+itoa(minfin.ID)+"/note", url.Values{"text": {"x"}}).want(t, http.StatusNotFound)
