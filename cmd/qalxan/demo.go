@@ -62,6 +62,11 @@ func (a *app) demoCommand() *cobra.Command {
 			} else if loaded {
 				a.logger(cfg).Info("demo: loaded a findings history for the statistics", "months", demo.HistoryMonths, "findings", n)
 			}
+			if n, err := demo.LoadIncidents(ctx, s, time.Now()); err != nil {
+				return err
+			} else if n > 0 {
+				a.logger(cfg).Info("demo: loaded a year of incidents", "incidents", n)
+			}
 			sites, err := demoMonitor(ctx, cfg, s, a.logger(cfg))
 			if err != nil {
 				return err
