@@ -248,6 +248,12 @@ var matrixBodies = map[string]request{
 // path fills a route's wildcards with the ids of the row's target, as seen
 // by the caller (own user and token are the caller's own).
 func (f *fixture) path(pattern string, t target, caller string) string {
+	if strings.Contains(pattern, "/lookalike-candidates") {
+		// The list's rows need both organisations' candidates whatever
+		// order the rows run in; they are made on first use.
+		matrixBrandID(f, f.own)
+		matrixBrandID(f, f.other)
+	}
 	if t == none {
 		return pattern
 	}
