@@ -65,12 +65,5 @@ func (s *Store) eventTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		}
 		return fmt.Errorf("storage: begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("storage: commit: %w", err)
-	}
-	return nil
+	return runTx(tx, fn)
 }

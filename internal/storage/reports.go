@@ -99,22 +99,7 @@ func (s *Store) GetReport(ctx context.Context, id int64) (*ArchivedReport, error
 // next page starts before the last id returned.
 func (s *Store) ListReports(ctx context.Context, f ReportFilter) ([]*ArchivedReport, error) {
 	var a args
-	var conds []string
-	if f.Quarantined {
-		conds = append(conds, `status = `+a.add(string(ReportQuarantined)))
-	}
-	if f.Feed != "" {
-		conds = append(conds, `feed = `+a.add(f.Feed))
-	}
-	if f.Source != "" {
-		conds = append(conds, `source = `+a.add(f.Source))
-	}
-	if !f.Since.IsZero() {
-		conds = append(conds, `received_at >= `+a.add(f.Since.UTC()))
-	}
-	if f.BeforeID > 0 {
-		conds = append(conds, `id < `+a.add(f.BeforeID))
-	}
+	conds := reportConds(f, &a)
 	q := `SELECT ` + reportColumns + ` FROM reports`
 	if len(conds) > 0 {
 		q += ` WHERE ` + strings.Join(conds, ` AND `)

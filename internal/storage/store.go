@@ -130,6 +130,12 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
+	return runTx(tx, fn)
+}
+
+// runTx runs fn in the begun transaction tx, committing when it returns
+// nil and rolling back otherwise.
+func runTx(tx *sql.Tx, fn func(*sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
