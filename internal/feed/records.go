@@ -15,6 +15,13 @@ func EachRecord(ctx context.Context, r io.Reader, fn func(n int, rec json.RawMes
 	if t, err := d.Token(); err != nil || t != json.Delim('[') {
 		return fmt.Errorf("not a JSON array (%v)", err)
 	}
+	return EachElement(ctx, d, fn)
+}
+
+// EachElement streams the elements of an array whose '[' d has just read
+// (at the top of a report, or inside an envelope object), then reads its
+// ']'. n counts from 1 within the array.
+func EachElement(ctx context.Context, d *json.Decoder, fn func(n int, rec json.RawMessage) error) error {
 	var rec json.RawMessage
 	for n := 1; d.More(); n++ {
 		if n%1024 == 0 {

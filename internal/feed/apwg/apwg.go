@@ -110,7 +110,7 @@ func parse(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit) (f
 	}
 	e := event.New(20)
 	var raw bytes.Buffer
-	one := func(n int, rec []byte) error {
+	one := func(n int, rec json.RawMessage) error {
 		st.Rows++
 		e.CopyFrom(base)
 		if err := record(e, rec); err != nil {
@@ -146,7 +146,7 @@ func parse(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit) (f
 		if _, err := d.Token(); err != nil {
 			return st, err
 		}
-		return st, array(ctx, d, one)
+		return st, feed.EachElement(ctx, d, one)
 	}
 	return st, envelope(ctx, json.NewDecoder(br), one)
 }
@@ -214,9 +214,9 @@ func records(br *bufio.Reader) int {
 // envelope walks the API's response objects (several, when pages were
 // saved one after another), streaming the records of data or
 // _embedded.phish and skipping the rest (_meta, _links, paging).
-func envelope(ctx context.Context, d *json.Decoder, one func(int, []byte) error) error {
+func envelope(ctx context.Context, d *json.Decoder, one func(int, json.RawMessage) error) error {
 	n := 0
-	count := func(num int, rec []byte) error { n++; return one(n, rec) }
+	count := func(num int, rec json.RawMessage) error { n++; return one(n, rec) }
 	found := false
 	for {
 		t, err := d.Token()
@@ -237,7 +237,7 @@ func envelope(ctx context.Context, d *json.Decoder, one func(int, []byte) error)
 					return err
 				}
 				found = true
-				if err := array(ctx, d, count); err != nil {
+				if err := feed.EachElement(ctx, d, count); err != nil {
 					return err
 				}
 			case "_embedded":
@@ -259,7 +259,7 @@ func envelope(ctx context.Context, d *json.Decoder, one func(int, []byte) error)
 						return err
 					}
 					found = true
-					if err := array(ctx, d, count); err != nil {
+					if err := feed.EachElement(ctx, d, count); err != nil {
 						return err
 					}
 				}
@@ -283,7 +283,7 @@ func envelope(ctx context.Context, d *json.Decoder, one func(int, []byte) error)
 
 // stream reads records written one after another (not one per line). A
 // record that is not JSON ends the report: the stream cannot be resumed.
-func stream(ctx context.Context, d *json.Decoder, one func(int, []byte) error) error {
+func stream(ctx context.Context, d *json.Decoder, one func(int, json.RawMessage) error) error {
 	var rec json.RawMessage
 	for n := 1; ; n++ {
 		if n%1024 == 0 {
@@ -315,29 +315,6 @@ func openArray(d *json.Decoder, name string) error {
 func skip(d *json.Decoder) error {
 	var v json.RawMessage
 	return d.Decode(&v)
-}
-
-// array streams the elements of an array whose '[' was read, and reads
-// its ']'. n counts from 1 within the array.
-func array(ctx context.Context, d *json.Decoder, fn func(n int, rec []byte) error) error {
-	var rec json.RawMessage
-	for n := 1; d.More(); n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		if err := d.Decode(&rec); err != nil {
-			return fmt.Errorf("record %d: %w", n, err)
-		}
-		if err := fn(n, rec); err != nil {
-			return err
-		}
-	}
-	if _, err := d.Token(); err != nil {
-		return fmt.Errorf("end of array: %w", err)
-	}
-	return nil
 }
 
 // record fills e from one record.
