@@ -78,27 +78,9 @@ func (a *API) incidentFilter(r *http.Request, sc auth.Scope) (storage.IncidentFi
 		}
 		f.Overdue = b
 	}
-	var err error
-	if f.Since, err = queryTimeOrDate(q, "since", false); err != nil {
-		return f, err
-	}
-	if f.Until, err = queryTimeOrDate(q, "until", true); err != nil {
-		return f, err
-	}
-	if key := strings.TrimSpace(q.Get("org")); key != "" {
-		if f.OrgID, err = a.orgIDInScope(r, sc, key); err != nil {
-			return f, err
-		}
-	}
-	if f.Limit, err = queryInt(q, "limit", 100, 1, 1000); err != nil {
-		return f, err
-	}
-	if s := q.Get("cursor"); s != "" {
-		if f.BeforeID, err = decodeCursor(s); err != nil {
-			return f, err
-		}
-	}
-	return f, nil
+	lp, err := a.listParams(r, sc)
+	f.Since, f.Until, f.OrgID, f.Limit, f.BeforeID = lp.since, lp.until, lp.orgID, lp.limit, lp.beforeID
+	return f, err
 }
 
 // listParam splits comma-separated and repeated values.
