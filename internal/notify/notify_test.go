@@ -84,6 +84,9 @@ func TestRenderPerLanguageAndOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The loop above left whichever language the map gave last: the
+	// override is Russian's.
+	b.Org.Language = constituency.Russian
 	n, _ := Prepare(b, Digest)
 	n.Reference = "R"
 	if err := c.Render(n, b, now); err != nil || n.Subject != "Своя тема R" || n.Text != "Свой текст" {
