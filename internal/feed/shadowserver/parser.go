@@ -3,13 +3,12 @@ package shadowserver
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"path"
 	"regexp"
+	"runtime"
 	"strings"
 
 	"github.com/qalxan/qalxan/internal/errs"
@@ -21,6 +20,14 @@ import (
 type Parser struct {
 	Schema     *Schema // nil: the embedded schema
 	ReportType string  // fixed report type; empty: from the report's file or feed name
+	Workers    int     // goroutines building events; 0: one per CPU
+}
+
+func (p *Parser) workers() int {
+	if p.Workers > 0 {
+		return p.Workers
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // fileNameRE is how Shadowserver names report files
@@ -73,88 +80,40 @@ func (p *Parser) Resolve(rep feed.Report) (*ReportType, error) {
 	return nil, errs.E(errs.Invalid, "%s", msg)
 }
 
-// Parse implements feed.Parser.
+// Parse implements feed.Parser. The rows are built into events by
+// several goroutines at once (see rows.go); emit sees them in the report's
+// order, from the calling goroutine.
 func (p *Parser) Parse(ctx context.Context, r io.Reader, rep feed.Report, emit feed.Emit) (feed.Stats, error) {
 	var st feed.Stats
 	rt, err := p.Resolve(rep)
 	if err != nil {
 		return st, err
 	}
-	rec := &recorder{r: r}
-	cr := csv.NewReader(rec)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1 // rows may be shorter or longer than the header: see below
-	cr.LazyQuotes = true
-
-	header, err := cr.Read()
+	chunks := feed.NewCSVChunker(r, blockSize)
+	first, _, err := chunks.Next(nil)
 	if err == io.EOF {
 		return st, nil // an empty report has no events
 	}
 	if err != nil {
+		return st, fmt.Errorf("shadowserver %s: %w", rt.Name, err)
+	}
+	hr := csv.NewReader(bytes.NewReader(first))
+	hr.LazyQuotes = true
+	header, err := hr.Read()
+	if err == io.EOF {
+		return st, nil // only blank lines
+	}
+	if err != nil {
 		return st, errs.E(errs.Invalid, "shadowserver %s: header: %v", rt.Name, err)
 	}
-	header = append([]string(nil), header...)
 	header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	headerRaw := append([]byte(nil), trimLine(rec.take(0, cr.InputOffset()))...)
+	headerEnd := int(hr.InputOffset())
 	c, err := compile(rt, header, rep)
 	if err != nil {
 		return st, err
 	}
-	// raw is base64(header + "\n" + line), as IntelMQ has it. The header
-	// is the same for every row: encode its whole 3-byte groups once and
-	// per row only the rest of it and the line.
-	prefix := append(headerRaw, '\n')
-	whole := len(prefix) / 3 * 3
-	headB64 := base64.StdEncoding.EncodeToString(prefix[:whole])
-	rawBuf := append([]byte(nil), prefix[whole:]...)
-	var encBuf []byte
-	prev := cr.InputOffset()
-	e := event.New(48)
-	for {
-		if st.Rows%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return st, err
-			}
-		}
-		fields, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		end := cr.InputOffset()
-		raw := trimLine(rec.take(prev, end))
-		prev = end
-		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
-				return st, fmt.Errorf("shadowserver %s: %w", rt.Name, err)
-			}
-			st.Rows++
-			st.AddBad(rep, feed.BadRow{Line: pe.StartLine, Reason: pe.Err.Error()})
-			continue
-		}
-		st.Rows++
-		// Like Python's DictReader, which IntelMQ uses: columns missing
-		// at the end of a short row have no value; cells beyond the
-		// header are dropped.
-		c.present = min(len(fields), len(header))
-		for len(fields) < len(header) {
-			fields = append(fields, "")
-		}
-		fields = fields[:len(header)]
-		rawBuf = append(rawBuf[:len(prefix)-whole], raw...)
-		encBuf = base64.StdEncoding.AppendEncode(encBuf[:0], rawBuf)
-		if err := c.build(e, fields, headB64+string(encBuf)); err != nil {
-			st.AddBad(rep, feed.BadRow{Line: line, Reason: err.Error()})
-			continue
-		}
-		e.Line = line
-		if err := emit(e); err != nil {
-			return st, err
-		}
-		st.Events++
-	}
-	return st, nil
+	rows := &rowReader{c: c, rawPrefix: append(trimLine(first[:headerEnd]), '\n')}
+	return rows.run(ctx, p.workers(), chunks, block{data: first[headerEnd:], line: 1 + bytes.Count(first[:headerEnd], []byte{'\n'})}, rep, emit)
 }
 
 // target is where a mapping puts its value.

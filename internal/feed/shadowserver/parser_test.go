@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -172,9 +173,9 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// TestRawAcrossBuffers checks raw on a report far larger than the
-// recorder's compaction threshold, with CRLF line ends and a newline in a
-// quoted field (part of the record, not the end of it).
+// TestRawAcrossBuffers checks raw on a report of several blocks, with CRLF
+// line ends and a newline in a quoted field (part of the record, not the
+// end of it).
 func TestRawAcrossBuffers(t *testing.T) {
 	var sb strings.Builder
 	genRDP(&sb, 5000)
@@ -198,5 +199,43 @@ func TestRawAcrossBuffers(t *testing.T) {
 	})
 	if err != nil || st.Events != len(records) {
 		t.Fatalf("got %d events of %d, %v", st.Events, len(records), err)
+	}
+}
+
+// TestWorkersAgree parses a report of many blocks, with bad rows and
+// quoted line breaks among them, with one worker and with three: the
+// events, their order, their lines and the bad rows must be the same.
+func TestWorkersAgree(t *testing.T) {
+	var sb strings.Builder
+	genRDP(&sb, 20_000)
+	lines := strings.SplitAfter(sb.String(), "\n")
+	for i := 1; i < len(lines); i += 997 {
+		lines[i] = strings.Replace(lines[i], `"2026-11-20 `, `"someday `, 1) // a time that does not parse: a bad row
+	}
+	for i := 5; i < len(lines); i += 1201 {
+		lines[i] = strings.Replace(lines[i], `"CN=host"`, "\"CN=\nhost\"", 1)
+	}
+	data := strings.Join(lines, "")
+	parse := func(workers int) (events []string, bad []feed.BadRow) {
+		rep := feed.Report{FileName: "2026-11-20-scan_rdp-az-geo.csv", OnBad: func(b feed.BadRow) { bad = append(bad, b) }}
+		st, err := (&Parser{Workers: workers}).Parse(context.Background(), strings.NewReader(data), rep, func(e *event.Event) error {
+			events = append(events, fmt.Sprintf("%d %s", e.Line, e.AppendJSON(nil)))
+			return nil
+		})
+		if err != nil || st.Rows != 20_000 || st.Events+st.Bad != st.Rows {
+			t.Fatalf("%d workers: %+v, %v", workers, st, err)
+		}
+		return events, bad
+	}
+	events1, bad1 := parse(1)
+	events3, bad3 := parse(3)
+	if len(bad1) != 21 || !slices.Equal(bad1, bad3) {
+		t.Fatalf("bad rows differ or are not the 21 made:\n%v\n%v", bad1, bad3)
+	}
+	if bad1[1].Line != 1000 {
+		t.Fatalf("the second bad row is on line %d, want 1000 (row 999 of the file, after one quoted line break)", bad1[1].Line)
+	}
+	if !slices.Equal(events1, events3) {
+		t.Fatal("the events of one worker and of three differ")
 	}
 }

@@ -1,0 +1,232 @@
+package shadowserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/qalxan/qalxan/internal/event"
+	"github.com/qalxan/qalxan/internal/feed"
+)
+
+// blockSize is how much of a report one goroutine takes at a time: a
+// couple of thousand rows, so handing blocks around costs nothing next to
+// building their events, and the blocks in flight stay a few megabytes.
+const blockSize = 256 << 10
+
+// block is a run of whole CSV records and the line its first byte is on.
+type block struct {
+	data []byte
+	line int
+}
+
+// built is what one block gave: its events in order (the slice is reused
+// from block to block), its bad rows, and how many rows it had.
+type built struct {
+	events []*event.Event
+	n      int
+	bad    []feed.BadRow
+	rows   int
+	err    error // reading the report failed here
+	data   []byte
+}
+
+// rowReader turns the blocks after the header into events: the blocks
+// are cut by the CSVChunker, built by workers in parallel, and handed to
+// emit in order. Each worker has its own copy of the compiled report's
+// per-row state.
+type rowReader struct {
+	c         *compiledReport
+	rawPrefix []byte // the header line and "\n": raw is base64(rawPrefix + line), as IntelMQ has it
+
+	batches sync.Pool // *built
+	buffers sync.Pool // *[]byte, block buffers
+}
+
+type job struct {
+	block
+	out chan *built // capacity 1: a worker never waits on it
+}
+
+func (rr *rowReader) run(ctx context.Context, workers int, chunks *feed.CSVChunker, first block, rep feed.Report, emit feed.Emit) (feed.Stats, error) {
+	var st feed.Stats
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+
+	work := make(chan job)
+	order := make(chan chan *built, 2*workers)
+	wg.Go(func() { rr.cut(ctx, chunks, first, work, order) })
+	for range workers {
+		w := rr.newWorker()
+		wg.Go(func() {
+			for j := range work {
+				j.out <- w.build(j.block, rep, rr.batch())
+			}
+		})
+	}
+
+	for out := range order {
+		var b *built
+		select {
+		case b = <-out:
+		case <-ctx.Done():
+			return st, ctx.Err()
+		}
+		if b.err != nil {
+			return st, fmt.Errorf("shadowserver %s: %w", rr.c.rt.Name, b.err)
+		}
+		st.Rows += b.rows
+		for _, bad := range b.bad {
+			st.AddBad(rep, bad)
+		}
+		for _, e := range b.events[:b.n] {
+			if err := emit(e); err != nil {
+				return st, err
+			}
+			st.Events++
+		}
+		rr.recycle(b)
+	}
+	return st, ctx.Err()
+}
+
+// cut hands the blocks to the workers, and each block's result channel to
+// the emitter in the report's order. It stops when the report ends or ctx
+// is done.
+func (rr *rowReader) cut(ctx context.Context, chunks *feed.CSVChunker, next block, work chan<- job, order chan<- chan *built) {
+	defer close(order)
+	defer close(work)
+	for {
+		out := make(chan *built, 1)
+		select {
+		case order <- out:
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case work <- job{next, out}:
+		case <-ctx.Done():
+			return
+		}
+		var buf []byte
+		if p, ok := rr.buffers.Get().(*[]byte); ok {
+			buf = *p
+		}
+		data, line, err := chunks.Next(buf)
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			out := make(chan *built, 1)
+			out <- &built{err: err}
+			select {
+			case order <- out:
+			case <-ctx.Done():
+			}
+			return
+		}
+		next = block{data, line}
+	}
+}
+
+func (rr *rowReader) batch() *built {
+	if b, ok := rr.batches.Get().(*built); ok {
+		return b
+	}
+	return &built{}
+}
+
+func (rr *rowReader) recycle(b *built) {
+	if b.data != nil {
+		data := b.data[:0]
+		rr.buffers.Put(&data)
+	}
+	b.n, b.bad, b.rows, b.data = 0, b.bad[:0], 0, nil
+	rr.batches.Put(b)
+}
+
+// worker builds the rows of one block at a time.
+type worker struct {
+	c       compiledReport // a copy: pending, fields and present are per row
+	prefix  []byte         // rawPrefix's bytes after its whole 3-byte groups
+	headB64 string         // base64 of rawPrefix's whole 3-byte groups, shared by every row
+	rawBuf  []byte
+	encBuf  []byte
+}
+
+func (rr *rowReader) newWorker() *worker {
+	whole := len(rr.rawPrefix) / 3 * 3
+	w := &worker{c: *rr.c, prefix: rr.rawPrefix[whole:], headB64: base64.StdEncoding.EncodeToString(rr.rawPrefix[:whole])}
+	w.c.pending = make([]bool, len(rr.c.pending))
+	return w
+}
+
+// build parses one block's rows into b.
+func (w *worker) build(bl block, rep feed.Report, b *built) *built {
+	b.data = bl.data
+	cr := csv.NewReader(bytes.NewReader(bl.data))
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1 // rows may be shorter or longer than the header: see below
+	cr.LazyQuotes = true
+	header := len(w.c.pending)
+	var prev int64
+	for {
+		fields, err := cr.Read()
+		if err == io.EOF {
+			return b
+		}
+		end := cr.InputOffset()
+		raw := trimLine(bl.data[prev:end])
+		prev = end
+		b.rows++
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				b.err = err
+				return b
+			}
+			b.bad = append(b.bad, feed.BadRow{Line: pe.StartLine + bl.line - 1, Reason: pe.Err.Error()})
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		line += bl.line - 1
+		// Like Python's DictReader, which IntelMQ uses: columns missing
+		// at the end of a short row have no value; cells beyond the
+		// header are dropped.
+		w.c.present = min(len(fields), header)
+		for len(fields) < header {
+			fields = append(fields, "")
+		}
+		fields = fields[:header]
+		w.rawBuf = append(append(w.rawBuf[:0], w.prefix...), raw...)
+		w.encBuf = base64.StdEncoding.AppendEncode(w.encBuf[:0], w.rawBuf)
+		if b.n == len(b.events) {
+			b.events = append(b.events, event.New(48))
+		}
+		e := b.events[b.n]
+		if err := w.c.build(e, fields, w.headB64+string(w.encBuf)); err != nil {
+			b.bad = append(b.bad, feed.BadRow{Line: line, Reason: err.Error()})
+			continue
+		}
+		e.Line = line
+		b.n++
+	}
+}
+
+// trimLine drops blank lines before a record and the line end after it.
+func trimLine(b []byte) []byte {
+	for len(b) > 0 && (b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
