@@ -206,16 +206,17 @@ func (w *worker) build(bl block, rep feed.Report, b *built) *built {
 		}
 		fields = fields[:header]
 		w.rawBuf = append(append(w.rawBuf[:0], w.prefix...), raw...)
-		w.encBuf = base64.StdEncoding.AppendEncode(w.encBuf[:0], w.rawBuf)
+		w.encBuf = base64.StdEncoding.AppendEncode(append(w.encBuf[:0], w.headB64...), w.rawBuf)
 		if b.n == len(b.events) {
 			b.events = append(b.events, event.New(48))
 		}
 		e := b.events[b.n]
-		if err := w.c.build(e, fields, w.headB64+string(w.encBuf)); err != nil {
+		if err := w.c.build(e, fields, string(w.encBuf)); err != nil {
 			b.bad = append(b.bad, feed.BadRow{Line: line, Reason: err.Error()})
 			continue
 		}
 		e.Line = line
+		e.Fields() // puts the fields in key order here, in parallel, not in the emitter
 		b.n++
 	}
 }
