@@ -110,3 +110,51 @@ func TestMonitorAvailability(t *testing.T) {
 		}
 	})
 }
+
+func TestOrgMonitor(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		a := mustCreate(t, s, org("score-a", "portal.gov.az", "https://app.gov.az/", "192.0.2.10"))
+		b := mustCreate(t, s, org("score-b", "other.gov.az"))
+		save := func(orgID, res int64, day, score int, grade string, up bool, results string) {
+			t.Helper()
+			r := storage.MonitorRun{OrgID: orgID, ResourceID: res, Target: "x", StartedAt: fday(day), Score: score, Grade: grade, Up: up,
+				TTFBMS: 50, Results: []byte(results)}
+			if err := s.SaveMonitorRun(ctx, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		portal, app, host := a.Resources[0].ID, a.Resources[1].ID, a.Resources[2].ID
+		save(a.ID, portal, 0, 40, "D+", true, `[{"check":"hsts","status":"fail"}]`)
+		save(a.ID, portal, 1, 95, "A", true, `[{"check":"hsts","status":"pass"},{"check":"caa","status":"fail"}]`)
+		save(a.ID, app, 1, 65, "B-", true, `[{"check":"header-csp","status":"fail"},{"check":"open-port","instance":"rdp","status":"fail"},{"check":"hsts","status":"pass"}]`)
+		save(a.ID, host, 0, 80, "B+", true, `[]`)
+		save(a.ID, host, 1, -1, "", false, `[]`)
+		save(b.ID, b.Resources[0].ID, 1, 10, "F", true, `[]`)
+
+		m, err := s.GetOrgMonitor(ctx, auth.Everything, a.ID, fday(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Score != 65 || m.Grade != "B-" || m.Weakest != app || len(m.Resources) != 3 || m.Org != "score-a" {
+			t.Fatalf("scorecard: got score %d grade %s weakest %d, %d resources; want B- from the app (the down host does not grade)", m.Score, m.Grade, m.Weakest, len(m.Resources))
+		}
+		byID := map[int64]storage.OrgMonitorResource{}
+		for _, r := range m.Resources {
+			byID[r.ResourceID] = r
+		}
+		if got := byID[app].Failing; len(got) != 2 || got[0] != "header-csp" || got[1] != "open-port/rdp" {
+			t.Errorf("app failing: got %v", got)
+		}
+		if got := byID[portal].Failing; len(got) != 1 || got[0] != "caa" {
+			t.Errorf("portal failing: got %v, want the latest run's only", got)
+		}
+		if u := byID[host].Uptime; u.Runs != 2 || u.Up != 1 || u.Percent != 50 {
+			t.Errorf("host uptime: got %+v, want 1 of 2", u)
+		}
+		// Another agency's scope sees nothing of a's scorecard.
+		m, err = s.GetOrgMonitor(ctx, auth.Scope{OrgIDs: []int64{b.ID}}, a.ID, fday(2))
+		if err != nil || len(m.Resources) != 0 || m.Score != -1 {
+			t.Errorf("out of scope: got %+v, %v; want nothing", m, err)
+		}
+	})
+}
