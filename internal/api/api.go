@@ -141,6 +141,8 @@ func New(d Deps) *API {
 		// Monitoring: the scorecards, in the caller's scope (monitor.go).
 		a.route("GET", "/monitor/runs", auth.ReadFindings, a.listMonitorRuns),
 		a.route("GET", "/resources/{id}/monitor", auth.ReadFindings, a.getResourceMonitor),
+		a.route("POST", "/resources/{id}/monitor/baseline", auth.ManageFindings, a.acceptResourceContent),
+		a.route("GET", "/orgs/{org}/monitor", auth.ReadFindings, a.getOrgMonitor),
 
 		// Incidents: the scope decides which (an agency those affecting its
 		// organisations, a partner what TLP allows); staff work them, an

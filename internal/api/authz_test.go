@@ -116,6 +116,10 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/monitor/runs", want: codes{200, 200, 200, 403, 200, 401}},
 	{route: "GET /api/v1/resources/{id}/monitor", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.0/24"},
 	{route: "GET /api/v1/resources/{id}/monitor", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "POST /api/v1/resources/{id}/monitor/baseline", target: own, want: codes{200, 200, 403, 403, 403, 401}, contains: "baseline_at"},
+	{route: "POST /api/v1/resources/{id}/monitor/baseline", target: other, want: codes{200, 200, 403, 403, 403, 401}, contains: "baseline_at"},
+	{route: "GET /api/v1/orgs/{org}/monitor", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.0/24"},
+	{route: "GET /api/v1/orgs/{org}/monitor", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 	{route: "GET /api/v1/findings/{id}/events", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.5"},
 	{route: "GET /api/v1/findings/{id}/events", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 
@@ -253,6 +257,10 @@ func (f *fixture) path(pattern string, t target, caller string) string {
 		// order the rows run in; they are made on first use.
 		matrixBrandID(f, f.own)
 		matrixBrandID(f, f.other)
+	}
+	if strings.Contains(pattern, "/monitor") {
+		matrixMonitorRuns(f, f.own)
+		matrixMonitorRuns(f, f.other)
 	}
 	if t == none {
 		return pattern

@@ -43,6 +43,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("GET /stats/export", h.statsExport)
 	page("GET /monitor", h.monitorList)
 	page("GET /monitor/{id}", h.monitorView)
+	page("POST /monitor/{id}/baseline", h.monitorAcceptContent)
 
 	// Pages about the whole list sit under /orgs/-/: "-" cannot start a
 	// short name, so no organisation (not even one called "new") is hidden
