@@ -188,6 +188,8 @@ func New(d Deps) *API {
 		a.route("DELETE", "/brands/{id}", auth.ManageBrands, a.deleteBrand),
 		a.route("GET", "/lookalike-candidates", auth.ReadBrands, a.listCandidates),
 		a.route("POST", "/lookalike-candidates/{id}/status", auth.ManageBrands, a.setCandidateStatus),
+		a.route("GET", "/lookalike-candidates/{id}", auth.ReadBrands, a.getCandidate),
+		a.route("POST", "/lookalike-candidates/{id}/incident", auth.ManageBrands, a.openCandidateIncident),
 
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),

@@ -46,6 +46,9 @@ func TestBrandsAndCandidates(t *testing.T) {
 				ms = append(ms, r)
 			}
 		}
+		// A fixed clock: the second sighting must come after the first
+		// whatever day the test runs.
+		s.Now = func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) }
 		created, err := s.RecordCandidates(ctx, ms)
 		if err != nil || created != 2 {
 			t.Fatalf("record: got %d new, %v; want 2 registered domains", created, err)

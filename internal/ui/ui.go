@@ -10,6 +10,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -39,6 +40,9 @@ type Deps struct {
 	LinkSessionTTL time.Duration // of a session opened by a notice link; default 8h
 	// Incidents are the incident rules (zero: incident.DefaultRules).
 	Incidents incident.Rules
+	// ConfirmCandidate runs the active check of a look-alike candidate
+	// now; nil when lookalike.confirm is off.
+	ConfirmCandidate func(ctx context.Context, id int64) error
 }
 
 // handler holds the dependencies and the parsed templates; each page is a
