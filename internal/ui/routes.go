@@ -18,6 +18,10 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /login", h.login)
 	mux.HandleFunc("POST /language", h.setLanguage)
 	mux.HandleFunc("GET /n/{token}", h.noticeLink)
+	// The public report form: citizens report without an account.
+	mux.HandleFunc("GET /report", h.reportForm)
+	mux.HandleFunc("POST /report", h.reportSubmit)
+	mux.HandleFunc("GET /report/status", h.reportStatus)
 
 	// Everything else needs a session.
 	page := func(pattern string, fn pageFunc) { mux.Handle(pattern, h.signedIn(fn)) }
