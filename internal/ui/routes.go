@@ -39,6 +39,8 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("POST /incidents/new", h.incidentCreate)
 	page("GET /incidents/{id}", h.incidentView)
 	page("POST /incidents/{id}/{action}", h.incidentAct)
+	page("GET /incidents/triage", h.triageQueue)
+	page("POST /incidents/triage/{id}/{decision}", h.triageDecide)
 	page("GET /stats", h.statsPage)
 	page("GET /stats/export", h.statsExport)
 	page("GET /monitor", h.monitorList)
