@@ -42,7 +42,9 @@ func (s *Store) LinkIncident(ctx context.Context, actor auth.Actor, rules incide
 			return fmt.Errorf("storage: link incident %d: %w", id, err)
 		}
 		l.CreatedAt, l.CreatedBy = now, actorName(actor)
-		text := fmt.Sprintf("linked to %s %s", l.Kind, label)
+		// The journal names the target by number only: an agency reading
+		// its own case must not learn the title of another's.
+		text := fmt.Sprintf("linked to %s %d", l.Kind, l.TargetID)
 		if l.Note != "" {
 			text += ": " + l.Note
 		}
@@ -52,12 +54,8 @@ func (s *Store) LinkIncident(ctx context.Context, actor auth.Actor, rules incide
 		}
 		if l.Kind == incident.LinkIncident {
 			// The other case's journal tells the same story from its side.
-			var ref string
-			if err := tx.QueryRowContext(ctx, `SELECT ref FROM incidents WHERE id = $1`, id).Scan(&ref); err != nil {
-				return fmt.Errorf("storage: link incident %d: %w", id, err)
-			}
 			if err := s.insertJournal(ctx, tx, l.TargetID, []incident.Entry{{At: now, Actor: l.CreatedBy, Kind: incident.EntryLink,
-				Text: "linked from incident " + ref}}); err != nil {
+				Text: fmt.Sprintf("linked from incident %d", id)}}); err != nil {
 				return err
 			}
 		}

@@ -41,6 +41,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("POST /incidents/{id}/{action}", h.incidentAct)
 	page("GET /incidents/triage", h.triageQueue)
 	page("POST /incidents/triage/{id}/{decision}", h.triageDecide)
+	page("POST /incidents/{id}/evidence", h.incidentEvidence)
 	page("GET /stats", h.statsPage)
 	page("GET /stats/export", h.statsExport)
 	page("GET /monitor", h.monitorList)
