@@ -136,6 +136,9 @@ func New(d Deps) *API {
 		// agency its own organisation's).
 		a.route("GET", "/stats", auth.ReadFindings, a.getStats),
 		a.route("GET", "/stats/export", auth.ReadFindings, a.exportStats),
+		// Incident statistics: of the incidents the scope sees.
+		a.route("GET", "/stats/incidents", auth.ReadIncidents, a.getIncidentStats),
+		a.route("GET", "/stats/incidents/export", auth.ReadIncidents, a.exportIncidentStats),
 
 		// Findings: the scope decides which; an agency acknowledges,
 		// resolves and disputes its own, staff do the rest (storage checks

@@ -98,6 +98,11 @@ var matrix = []matrixRow{
 	// agency its own organisation's.
 	{route: "GET /api/v1/stats", query: "?period=2026-11", want: codes{200, 200, 200, 403, 200, 401}, contains: "resources_with_gaps"},
 	{route: "GET /api/v1/stats/export", query: "?period=2026-Q4", want: codes{200, 200, 200, 403, 200, 401}, contains: "summary,2026-Q4"},
+	// Incident statistics: of the incidents the caller sees (a partner
+	// what TLP allows, an agency its own organisation's).
+	{route: "GET /api/v1/stats/incidents", query: "?year=2026", want: codes{200, 200, 200, 200, 200, 401}, contains: "incidents_opened"},
+	{route: "GET /api/v1/stats/incidents", query: "?period=2026-13", want: codes{400, 400, 400, 400, 400, 401}},
+	{route: "GET /api/v1/stats/incidents/export", query: "?period=2026-Q4", want: codes{200, 200, 200, 200, 200, 401}, contains: "summary,2026-Q4"},
 
 	// Findings of "own" and of "other" (which names the other
 	// organisation): a partner sees none, an agency only its own and may
