@@ -93,6 +93,7 @@ func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger
 		Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed,
 		Throttle: auth.NewThrottle(), SessionTTL: c.SessionTTL, SecureCookies: c.CookiesSecure(), Location: loc,
 		LinkKey: key, Incidents: rules,
+		ConfirmCandidate: lookalikeCheckFunc(c, s, rules),
 	})
 	return server.New(server.Deps{Store: s, Log: log, API: apiH, UI: uiH, Metrics: reg}), nil
 }
