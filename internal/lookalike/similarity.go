@@ -83,9 +83,7 @@ func ParsePage(r io.Reader) PageFeatures {
 			if inTitle && p.Title == "" {
 				p.Title = strings.Join(strings.Fields(text), " ")
 			}
-			for _, w := range strings.FieldsFunc(Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-				p.words = append(p.words, w)
-			}
+			p.words = append(p.words, strings.FieldsFunc(Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })...)
 		}
 	}
 	return p
