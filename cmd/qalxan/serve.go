@@ -82,5 +82,6 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 	if err := a.startCollectors(ctx, cfg, s, log, pipeline.NewMetrics(reg)); err != nil {
 		return err
 	}
+	startIncidentMailbox(ctx, cfg, s, log)
 	return server.Serve(ctx, cfg.Addr, h, log, ready)
 }

@@ -79,6 +79,9 @@ type Report struct {
 
 	// Files are the screenshots that came with it, when read back one by one.
 	Files []ReportFile `json:"files,omitempty"`
+	// Extra are observables found in it beyond URL and Phone: the URLs
+	// and senders of a forwarded phishing mail.
+	Extra []Observable `json:"observables,omitempty"`
 }
 
 const maxReportText = 10000
@@ -189,6 +192,15 @@ func (r *Report) Observables() []Observable {
 	}
 	if r.Phone != "" {
 		out = append(out, Observable{Kind: KindPhone, Value: r.Phone})
+	}
+	for _, o := range r.Extra {
+		dup := false
+		for _, x := range out {
+			dup = dup || (x.Kind == o.Kind && x.Value == o.Value)
+		}
+		if !dup {
+			out = append(out, Observable{Kind: o.Kind, Value: o.Value})
+		}
 	}
 	return out
 }

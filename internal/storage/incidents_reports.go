@@ -21,6 +21,12 @@ import (
 // Files (screenshots, checked by incident.CheckScreenshot) are stored
 // with it in the same transaction.
 func (s *Store) SubmitIntake(ctx context.Context, actor auth.Actor, r *incident.Report, files ...incident.ReportFile) (string, error) {
+	return s.submitIntake(ctx, actor, r, files, nil)
+}
+
+// submitIntake is SubmitIntake with more to store in its transaction
+// (then, which may refuse the whole).
+func (s *Store) submitIntake(ctx context.Context, actor auth.Actor, r *incident.Report, files []incident.ReportFile, then func(*sql.Tx) error) (string, error) {
 	if actor.Role != "" {
 		if err := mayDo(actor, auth.SubmitReports); err != nil {
 			return "", err
@@ -44,6 +50,11 @@ func (s *Store) SubmitIntake(ctx context.Context, actor auth.Actor, r *incident.
 		}
 		if r.Files, err = s.insertReportFiles(ctx, tx, r.ID, r.ReceivedAt, files); err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx); err != nil {
+				return err
+			}
 		}
 		// The reporter's personal data stays out of the audit log.
 		return s.audit(ctx, tx, actor, "report.submit", "incident_report", r.ID, r.OrgID, nil,
@@ -189,6 +200,9 @@ func (s *Store) GetIntake(ctx context.Context, actor auth.Actor, id int64) (*inc
 	if r.Files, err = s.reportFiles(ctx, id); err != nil {
 		return nil, err
 	}
+	if r.Extra, err = s.reportObservables(ctx, s.db, id); err != nil {
+		return nil, err
+	}
 	if err := s.Audit(ctx, actor, "report.read", "incident_report", id, 0, nil); err != nil {
 		return nil, err
 	}
@@ -230,6 +244,9 @@ func (s *Store) TriageIntake(ctx context.Context, actor auth.Actor, rules incide
 		}
 		if r.Status != incident.ReportNew {
 			return errs.E(errs.Conflict, "report %d was already triaged (%s)", id, r.Status)
+		}
+		if r.Extra, err = s.reportObservables(ctx, tx, r.ID); err != nil {
+			return err
 		}
 		now := s.Now().UTC()
 		status, incID, reason := incident.ReportAccepted, int64(0), ""
