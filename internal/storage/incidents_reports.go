@@ -56,6 +56,9 @@ func (s *Store) submitIntake(ctx context.Context, actor auth.Actor, r *incident.
 				return err
 			}
 		}
+		if err := s.mailReceived(ctx, tx, r, code); err != nil {
+			return err
+		}
 		// The reporter's personal data stays out of the audit log.
 		return s.audit(ctx, tx, actor, "report.submit", "incident_report", r.ID, r.OrgID, nil,
 			map[string]any{"category": r.Category, "channel": r.Channel, "reporter_type": r.ReporterType})
@@ -309,6 +312,9 @@ func (s *Store) TriageIntake(ctx context.Context, actor auth.Actor, rules incide
 		if _, err := tx.ExecContext(ctx, `UPDATE incident_reports SET status = $1, incident_id = $2, reject_reason = $3, triaged_at = $4, triaged_by = $5 WHERE id = $6`,
 			string(status), nullID(incID), reason, now, actorName(actor), id); err != nil {
 			return fmt.Errorf("storage: triage report %d: %w", id, err)
+		}
+		if err := s.mailReportStatus(ctx, tx, 0, id); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, actor, "report.triage", "incident_report", id, 0, map[string]any{"status": r.Status},
 			map[string]any{"status": status, "incident_id": incID, "reason": reason})
