@@ -136,6 +136,9 @@ func New(d Deps) *API {
 		// agency its own organisation's).
 		a.route("GET", "/stats", auth.ReadFindings, a.getStats),
 		a.route("GET", "/stats/export", auth.ReadFindings, a.exportStats),
+		// Incident statistics: of the incidents the scope sees.
+		a.route("GET", "/stats/incidents", auth.ReadIncidents, a.getIncidentStats),
+		a.route("GET", "/stats/incidents/export", auth.ReadIncidents, a.exportIncidentStats),
 
 		// Findings: the scope decides which; an agency acknowledges,
 		// resolves and disputes its own, staff do the rest (storage checks
@@ -150,6 +153,8 @@ func New(d Deps) *API {
 		// Monitoring: the scorecards, in the caller's scope (monitor.go).
 		a.route("GET", "/monitor/runs", auth.ReadFindings, a.listMonitorRuns),
 		a.route("GET", "/resources/{id}/monitor", auth.ReadFindings, a.getResourceMonitor),
+		a.route("POST", "/resources/{id}/monitor/baseline", auth.ManageFindings, a.acceptResourceContent),
+		a.route("GET", "/orgs/{org}/monitor", auth.ReadFindings, a.getOrgMonitor),
 
 		// Incidents: the scope decides which (an agency those affecting its
 		// organisations, a partner what TLP allows); staff work them, an
@@ -195,6 +200,8 @@ func New(d Deps) *API {
 		a.route("DELETE", "/brands/{id}", auth.ManageBrands, a.deleteBrand),
 		a.route("GET", "/lookalike-candidates", auth.ReadBrands, a.listCandidates),
 		a.route("POST", "/lookalike-candidates/{id}/status", auth.ManageBrands, a.setCandidateStatus),
+		a.route("GET", "/lookalike-candidates/{id}", auth.ReadBrands, a.getCandidate),
+		a.route("POST", "/lookalike-candidates/{id}/incident", auth.ManageBrands, a.openCandidateIncident),
 
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),

@@ -273,7 +273,7 @@ func (s *Store) TriageIntake(ctx context.Context, actor auth.Actor, rules incide
 			if len(in.OrgIDs) == 0 && r.OrgID != 0 {
 				in.OrgIDs = []int64{r.OrgID}
 			}
-			created, err := s.createIncident(ctx, tx, actor, rules, NewIncident{Incident: in, Observables: r.Observables()})
+			created, err := s.createIncident(ctx, tx, actor, rules, NewIncident{Incident: in, Observables: r.Observables(), Channel: r.Channel, ReportedAt: r.ReceivedAt})
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -40,6 +41,9 @@ type Deps struct {
 	LinkSessionTTL time.Duration // of a session opened by a notice link; default 8h
 	// Incidents are the incident rules (zero: incident.DefaultRules).
 	Incidents incident.Rules
+	// ConfirmCandidate runs the active check of a look-alike candidate
+	// now; nil when lookalike.confirm is off.
+	ConfirmCandidate func(ctx context.Context, id int64) error
 	// ReportLimiter and StatusLimiter throttle the public report form and
 	// status page per client: the API's, so a client has one budget for
 	// both (nil: a limiter of its own, 5 reports then one a minute).
