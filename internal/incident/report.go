@@ -81,7 +81,14 @@ type Report struct {
 	Files []ReportFile `json:"files,omitempty"`
 	// Extra are observables found in it beyond URL and Phone: the URLs
 	// and senders of a forwarded phishing mail.
-	Extra []Observable `json:"observables,omitempty"`
+	Extra []ReportObservable `json:"observables,omitempty"`
+}
+
+// ReportObservable is an observable found in a report, before triage
+// makes it an incident's.
+type ReportObservable struct {
+	Kind  Kind   `json:"kind"`
+	Value string `json:"value"`
 }
 
 const maxReportText = 10000

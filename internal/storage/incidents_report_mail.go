@@ -45,7 +45,7 @@ func (s *Store) SubmitMailIntake(ctx context.Context, r *incident.Report, m inci
 				return fmt.Errorf("storage: report observables: %w", err)
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
-				r.Extra = append(r.Extra, incident.Observable{Kind: o.Kind, Value: o.Value})
+				r.Extra = append(r.Extra, incident.ReportObservable{Kind: o.Kind, Value: o.Value})
 			}
 		}
 		return nil
@@ -53,15 +53,15 @@ func (s *Store) SubmitMailIntake(ctx context.Context, r *incident.Report, m inci
 }
 
 // reportObservables are the observables stored with a report.
-func (s *Store) reportObservables(ctx context.Context, q querier, reportID int64) ([]incident.Observable, error) {
+func (s *Store) reportObservables(ctx context.Context, q querier, reportID int64) ([]incident.ReportObservable, error) {
 	rows, err := q.QueryContext(ctx, `SELECT kind, value FROM incident_report_observables WHERE report_id = $1 ORDER BY kind, value`, reportID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: report %d observables: %w", reportID, err)
 	}
 	defer rows.Close()
-	var out []incident.Observable
+	var out []incident.ReportObservable
 	for rows.Next() {
-		var o incident.Observable
+		var o incident.ReportObservable
 		var kind string
 		if err := rows.Scan(&kind, &o.Value); err != nil {
 			return nil, fmt.Errorf("storage: report %d observables: %w", reportID, err)

@@ -169,6 +169,9 @@ func (s *Store) ListIntake(ctx context.Context, actor auth.Actor, f IntakeFilter
 	for i, r := range out {
 		ids[i] = r.ID
 	}
+	if err := s.fillReportExtras(ctx, out); err != nil {
+		return nil, 0, err
+	}
 	if err := s.Audit(ctx, actor, "report.read", "incident_report", 0, 0, map[string]any{"ids": ids}); err != nil {
 		return nil, 0, err
 	}
