@@ -219,7 +219,7 @@ func TestReportFilesForStaff(t *testing.T) {
 		}
 	}
 	f.anon(t).get(link).want(t, http.StatusSeeOther)
-	f.as(t, "analyst").get("/incidents/triage/" + itoa(list[0].ID) + "/files/999").want(t, http.StatusNotFound)
+	f.as(t, "analyst").get("/incidents/triage/"+itoa(list[0].ID)+"/files/999").want(t, http.StatusNotFound)
 	if got, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Action: "report.file_export"}); len(got) != 1 {
 		t.Errorf("exports audited: %d, want 1", len(got))
 	}
