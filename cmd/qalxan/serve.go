@@ -74,6 +74,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 	go verifyFindingsLoop(ctx, s, cfg.Findings, log)
 	go monitorLoop(ctx, cfg, s, log)
 	go lookalikeLoop(ctx, s, log)
+	go takedownReminderLoop(ctx, s, cfg.Incidents.ReminderEvery(), log)
 	notices, err := newNotifier(cfg, s, log)
 	if err != nil {
 		return err

@@ -72,6 +72,21 @@ type Incidents struct {
 	// (the format of internal/incident/playbooks.yaml).
 	Playbooks   string `yaml:"playbooks,omitempty"`
 	PhoneRegion string `yaml:"phone_region"` // ISO country code: "AZ"
+	// TakedownReminder is how long a sent take-down request may go
+	// unanswered before serve writes a reminder in its incident's journal,
+	// and again each time as long after; default 48h (1h to 720h).
+	TakedownReminder time.Duration `yaml:"takedown_reminder,omitempty"`
+}
+
+// DefaultTakedownReminder is incidents.takedown_reminder when unset.
+const DefaultTakedownReminder = 48 * time.Hour
+
+// ReminderEvery is the take-down reminder interval in force.
+func (i Incidents) ReminderEvery() time.Duration {
+	if i.TakedownReminder == 0 {
+		return DefaultTakedownReminder
+	}
+	return i.TakedownReminder
 }
 
 // IncidentRules are the incident rules of c, reading its playbook file.
@@ -380,6 +395,9 @@ func (c Config) Validate() error {
 	}
 	if len(c.Incidents.PhoneRegion) != 2 {
 		return fmt.Errorf("config: incidents.phone_region %q is not a two-letter country code", c.Incidents.PhoneRegion)
+	}
+	if d := c.Incidents.TakedownReminder; d != 0 && (d < time.Hour || d > 720*time.Hour) {
+		return fmt.Errorf("config: incidents.takedown_reminder %s is out of range: from 1h to 720h (30 days)", d)
 	}
 	names := map[string]bool{}
 	for i, col := range c.Collectors {
