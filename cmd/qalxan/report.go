@@ -16,6 +16,7 @@ import (
 
 func (a *app) reportCommand() *cobra.Command {
 	var period, format, org, lang, tz string
+	var incidents bool
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Print the statistics of a month, quarter or year: the headline, then the tables",
@@ -23,10 +24,13 @@ func (a *app) reportCommand() *cobra.Command {
 			"identified in 68 information resources of 23 organisations; +84 % compared to January\n" +
 			"2023\"), the figures against the period before and the same period a year earlier, and\n" +
 			"the findings per organisation, sector, identifier, taxonomy and month. Periods are\n" +
-			"counted in UTC unless --tz names another zone. The default period is last month.",
+			"counted in UTC unless --tz names another zone. The default period is last month.\n" +
+			"With --incidents: the incidents registered per type, scheme, channel, severity and\n" +
+			"organisation, and the times to triage, contain, resolve and take down (median, p90).",
 		Example: "  qalxan report --period 2024-01\n" +
 			"  qalxan report --period 2024-Q1 --format md --lang az\n" +
-			"  qalxan report --period 2024 --org mdt --format json",
+			"  qalxan report --period 2024 --org mdt --format json\n" +
+			"  qalxan report --incidents --period 2026-01 --format csv",
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			loc, err := time.LoadLocation(tz)
@@ -58,6 +62,16 @@ func (a *app) reportCommand() *cobra.Command {
 				}
 				q.OrgID = o.ID
 			}
+			if incidents {
+				r, err := s.IncidentStats(cmd.Context(), auth.Everything, q)
+				if err != nil {
+					return err
+				}
+				if org != "" {
+					r.Org = strings.ToLower(org)
+				}
+				return stats.WriteIncidents(a.stdout, r, format, lang)
+			}
 			r, err := s.Stats(cmd.Context(), auth.Everything, q)
 			if err != nil {
 				return err
@@ -74,5 +88,6 @@ func (a *app) reportCommand() *cobra.Command {
 	f.StringVar(&org, "org", "", "only this organisation (short name)")
 	f.StringVar(&lang, "lang", i18n.Default, "language of the headline and labels: az, en or ru")
 	f.StringVar(&tz, "tz", "UTC", "time zone the periods are counted in")
+	f.BoolVar(&incidents, "incidents", false, "the incidents' statistics (per type, channel, severity, organisation; times to triage, contain, resolve, take down) instead of the findings'")
 	return c
 }

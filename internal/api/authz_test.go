@@ -98,6 +98,11 @@ var matrix = []matrixRow{
 	// agency its own organisation's.
 	{route: "GET /api/v1/stats", query: "?period=2026-11", want: codes{200, 200, 200, 403, 200, 401}, contains: "resources_with_gaps"},
 	{route: "GET /api/v1/stats/export", query: "?period=2026-Q4", want: codes{200, 200, 200, 403, 200, 401}, contains: "summary,2026-Q4"},
+	// Incident statistics: of the incidents the caller sees (a partner
+	// what TLP allows, an agency its own organisation's).
+	{route: "GET /api/v1/stats/incidents", query: "?year=2026", want: codes{200, 200, 200, 200, 200, 401}, contains: "incidents_opened"},
+	{route: "GET /api/v1/stats/incidents", query: "?period=2026-13", want: codes{400, 400, 400, 400, 400, 401}},
+	{route: "GET /api/v1/stats/incidents/export", query: "?period=2026-Q4", want: codes{200, 200, 200, 200, 200, 401}, contains: "summary,2026-Q4"},
 
 	// Findings of "own" and of "other" (which names the other
 	// organisation): a partner sees none, an agency only its own and may
@@ -116,6 +121,10 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/monitor/runs", want: codes{200, 200, 200, 403, 200, 401}},
 	{route: "GET /api/v1/resources/{id}/monitor", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.0/24"},
 	{route: "GET /api/v1/resources/{id}/monitor", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "POST /api/v1/resources/{id}/monitor/baseline", target: own, want: codes{200, 200, 403, 403, 403, 401}, contains: "baseline_at"},
+	{route: "POST /api/v1/resources/{id}/monitor/baseline", target: other, want: codes{200, 200, 403, 403, 403, 401}, contains: "baseline_at"},
+	{route: "GET /api/v1/orgs/{org}/monitor", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.0/24"},
+	{route: "GET /api/v1/orgs/{org}/monitor", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 	{route: "GET /api/v1/findings/{id}/events", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.5"},
 	{route: "GET /api/v1/findings/{id}/events", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 
@@ -132,6 +141,10 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/lookalike-candidates", want: codes{200, 200, 200, 403, 200, 401}, contains: "alpha-agency"},
 	{route: "POST /api/v1/lookalike-candidates/{id}/status", target: own, want: codes{200, 200, 403, 403, 403, 401}},
 	{route: "POST /api/v1/lookalike-candidates/{id}/status", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "GET /api/v1/lookalike-candidates/{id}", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "alphabank-login.xyz"},
+	{route: "GET /api/v1/lookalike-candidates/{id}", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "POST /api/v1/lookalike-candidates/{id}/incident", target: own, want: codes{201, 201, 403, 403, 403, 401}, contains: "lookalike-domain"},
+	{route: "POST /api/v1/lookalike-candidates/{id}/incident", target: other, want: codes{201, 201, 403, 403, 403, 401}},
 
 	// Incidents of "own" (TLP:GREEN) and of "other" (TLP:AMBER, its title
 	// names the other organisation): an agency sees and comments on its
@@ -253,6 +266,10 @@ func (f *fixture) path(pattern string, t target, caller string) string {
 		// order the rows run in; they are made on first use.
 		matrixBrandID(f, f.own)
 		matrixBrandID(f, f.other)
+	}
+	if strings.Contains(pattern, "/monitor") {
+		matrixMonitorRuns(f, f.own)
+		matrixMonitorRuns(f, f.other)
 	}
 	if t == none {
 		return pattern

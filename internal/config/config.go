@@ -63,6 +63,8 @@ type Config struct {
 	// Incidents are the severity criteria and SLA, the playbooks and the
 	// country of phone numbers written without a code.
 	Incidents Incidents `yaml:"incidents"`
+	// Lookalike is the watch for look-alike domains of protected brands.
+	Lookalike Lookalike `yaml:"lookalike"`
 }
 
 // Incidents configures incident handling (incident.Rules).
@@ -197,6 +199,7 @@ func Defaults() Config {
 		Findings:      finding.DefaultPolicy(),
 		Monitor:       monitor.DefaultSettings(),
 		Incidents:     Incidents{Severity: incident.DefaultPolicy(), PhoneRegion: "AZ"},
+		Lookalike:     DefaultLookalike(),
 	}
 }
 
@@ -399,6 +402,9 @@ func (c Config) Validate() error {
 	if d := c.Incidents.TakedownReminder; d != 0 && (d < time.Hour || d > 720*time.Hour) {
 		return fmt.Errorf("config: incidents.takedown_reminder %s is out of range: from 1h to 720h (30 days)", d)
 	}
+	if err := c.Lookalike.Validate(); err != nil {
+		return err
+	}
 	names := map[string]bool{}
 	for i, col := range c.Collectors {
 		if err := col.validate(); err != nil {
@@ -582,6 +588,7 @@ func (c Config) Redacted() ([]byte, error) {
 		col.URL, col.DownloadURL = redactURL(col.URL), redactURL(col.DownloadURL)
 		r.Collectors[i] = col
 	}
+	r.Lookalike = c.Lookalike.redacted()
 	if u, err := url.Parse(r.DB); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "REDACTED")

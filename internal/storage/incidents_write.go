@@ -21,6 +21,10 @@ type NewIncident struct {
 	Incident    incident.Incident
 	Observables []incident.Observable
 	NoPlaybook  bool
+	// How and when the case first came in: the channel and arrival of
+	// the report it is opened from (zero: an analyst's own, now).
+	Channel    incident.Channel
+	ReportedAt time.Time
 }
 
 // CreateIncident opens an incident: it checks the fields, the affected
@@ -79,6 +83,9 @@ func (s *Store) createIncident(ctx context.Context, tx *sql.Tx, actor auth.Actor
 		string(in.PAP), string(tags), in.OwnerTeam, in.Assignee, nullTime(in.DueAt), now, in.CreatedBy).Scan(&in.ID)
 	if err != nil {
 		return in, fmt.Errorf("storage: create incident: %w", err)
+	}
+	if err := setIncidentIntake(ctx, tx, in.ID, n.Channel, n.ReportedAt, now); err != nil {
+		return in, err
 	}
 	if err := s.setIncidentOrgs(ctx, tx, in.ID, in.OrgIDs); err != nil {
 		return in, err

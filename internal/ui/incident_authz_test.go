@@ -55,7 +55,7 @@ func TestIncidentTriageRoutesMatrix(t *testing.T) {
 				path := "/incidents/" + itoa(tc.in.ID) + "/" + action
 				var resp *response
 				if action == "evidence" {
-					resp = c.upload(path, "shot.png", append(append([]byte{}, pngBytes...), form.Get("title")...), "")
+					resp = c.upload(path, "shot.png", append(append([]byte{}, evidencePNG...), form.Get("title")...), "")
 				} else {
 					resp = c.post(path, form)
 				}

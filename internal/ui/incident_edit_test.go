@@ -29,7 +29,7 @@ func (c *client) upload(path, name string, data []byte, note string) *response {
 	return c.do(req)
 }
 
-var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR a screenshot of the fake page")
+var evidencePNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR a screenshot of the fake page")
 
 func TestIncidentPageActions(t *testing.T) {
 	f := newFixture(t)
@@ -98,8 +98,8 @@ func TestIncidentPageActions(t *testing.T) {
 
 	// Evidence: uploaded, listed with its chain of custody, downloaded
 	// only as an attachment; a file that lies about its type is refused.
-	a.upload(loc+"/evidence", "shot.png", pngBytes, "the fake page").want(t, http.StatusSeeOther)
-	a.upload(loc+"/evidence", "shot.png", pngBytes, "again").want(t, http.StatusConflict).contains(t, `value="again"`)
+	a.upload(loc+"/evidence", "shot.png", evidencePNG, "the fake page").want(t, http.StatusSeeOther)
+	a.upload(loc+"/evidence", "shot.png", evidencePNG, "again").want(t, http.StatusConflict).contains(t, `value="again"`)
 	a.upload(loc+"/evidence", "notes.png", []byte("just text"), "").want(t, http.StatusBadRequest).contains(t, `aria-invalid="true"`)
 	a.upload(loc+"/evidence", "", nil, "no file").want(t, http.StatusBadRequest).contains(t, "Fayl seçin.")
 	a.upload(loc+"/evidence", "big.bin", make([]byte, incident.MaxEvidenceSize+1), "").want(t, http.StatusRequestEntityTooLarge).contains(t, "25 MiB")
@@ -125,9 +125,9 @@ func TestIncidentPageActions(t *testing.T) {
 			c.post("/incidents/"+itoa(minfin.ID)+"/"+act, form).want(t, http.StatusNotFound)
 		}
 		if who == "mdt-officer" {
-			c.upload(loc+"/evidence", "x.png", pngBytes, "").want(t, http.StatusForbidden)
+			c.upload(loc+"/evidence", "x.png", evidencePNG, "").want(t, http.StatusForbidden)
 		}
-		c.upload("/incidents/"+itoa(minfin.ID)+"/evidence", "x.png", pngBytes, "").want(t, http.StatusNotFound)
+		c.upload("/incidents/"+itoa(minfin.ID)+"/evidence", "x.png", evidencePNG, "").want(t, http.StatusNotFound)
 	}
 	got, _ = f.store.GetIncident(context.Background(), auth.Everything, incident.DefaultRules(), minfin.ID)
 	if got.Title != "Calls to Maliyyə staff" {
