@@ -1,7 +1,6 @@
 package storage_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/qalxan/qalxan/internal/auth"
@@ -63,6 +62,6 @@ func BenchmarkCorrelateObservables(b *testing.B) {
 		})
 	}
 	seen, _ := s.CorrelateObservables(ctx, auth.Everything, obs, 0)
-	b.Log(fmt.Sprintf("%d incidents, %d observables; seen: url %d, domain %d, phone %d", incidents+1, incidents*perIncident,
-		seen[0].Incidents, seen[1].Incidents, seen[2].Incidents))
+	b.Logf("%d incidents, %d observables; seen: url %d, domain %d, phone %d", incidents+1, incidents*perIncident,
+		seen[0].Incidents, seen[1].Incidents, seen[2].Incidents)
 }
