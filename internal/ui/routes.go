@@ -41,6 +41,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("POST /incidents/{id}/{action}", h.incidentAct)
 	page("GET /stats", h.statsPage)
 	page("GET /stats/export", h.statsExport)
+	page("GET /stats/incidents/export", h.incidentStatsExport)
 	page("GET /monitor", h.monitorList)
 	page("GET /monitor/{id}", h.monitorView)
 
