@@ -47,4 +47,3 @@ func TestIncidentPagePersonalData(t *testing.T) {
 		}
 	}
 }
-
