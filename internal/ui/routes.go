@@ -58,6 +58,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("POST /incidents/views/{id}/delete", h.incidentViewDelete)
 	page("GET /stats", h.statsPage)
 	page("GET /stats/export", h.statsExport)
+	page("GET /stats/incidents/export", h.incidentStatsExport)
 	page("GET /monitor", h.monitorList)
 	page("GET /monitor/{id}", h.monitorView)
 	page("POST /monitor/{id}/baseline", h.monitorAcceptContent)
