@@ -49,8 +49,7 @@ func groupByAddress(ctx context.Context, c *Checker, jobs []Job, concurrency int
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
