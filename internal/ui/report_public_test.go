@@ -67,6 +67,7 @@ func TestPublicReportFormRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	c := f.anon(t)
 	c.lang = "ru"
+	c.get("/login").want(t, http.StatusOK).contains(t, `href="/report"`)
 	c.get("/report").want(t, http.StatusOK).contains(t, "Сообщить об инциденте", `enctype="multipart/form-data"`, `value="vishing"`).
 		lacks(t, "sidebar")
 
