@@ -225,3 +225,23 @@ func TestReportFilesForStaff(t *testing.T) {
 		t.Errorf("exports audited: %d, want 1", len(got))
 	}
 }
+
+// TestPublicReportCrossSiteRefused: a page elsewhere cannot post reports
+// in a visitor's name (the server's cross-origin protection, as for every
+// form), and nothing is stored.
+func TestPublicReportCrossSiteRefused(t *testing.T) {
+	f := newFixture(t)
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/report",
+		strings.NewReader(url.Values{"category": {"other"}, "description": {"forged"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if r := f.anon(t).do(req); r.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST /report: %d, want 403", r.StatusCode)
+	}
+	staff := auth.Actor{Name: "analyst", Role: auth.Analyst, Scope: auth.Everything}
+	if list, _, _ := f.store.ListIntake(context.Background(), staff, storage.IntakeFilter{}); len(list) != 0 {
+		t.Errorf("a forged report was stored: %+v", list)
+	}
+	// Without files, a plain urlencoded form from our own page works too.
+	f.anon(t).post("/report", url.Values{"category": {"other"}, "description": {"typed without a file input"}}).want(t, http.StatusCreated)
+}
