@@ -76,6 +76,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 	if err := startLookalike(ctx, cfg, s, log); err != nil {
 		return err
 	}
+	go takedownReminderLoop(ctx, s, cfg.Incidents.ReminderEvery(), log)
 	notices, err := newNotifier(cfg, s, log)
 	if err != nil {
 		return err

@@ -76,6 +76,21 @@ type Incidents struct {
 	PhoneRegion string `yaml:"phone_region"` // ISO country code: "AZ"
 	// Mailbox is the incident mailbox: new mail there becomes reports.
 	Mailbox Mailbox `yaml:"mailbox,omitempty"`
+	// TakedownReminder is how long a sent take-down request may go
+	// unanswered before serve writes a reminder in its incident's journal,
+	// and again each time as long after; default 48h (1h to 720h).
+	TakedownReminder time.Duration `yaml:"takedown_reminder,omitempty"`
+}
+
+// DefaultTakedownReminder is incidents.takedown_reminder when unset.
+const DefaultTakedownReminder = 48 * time.Hour
+
+// ReminderEvery is the take-down reminder interval in force.
+func (i Incidents) ReminderEvery() time.Duration {
+	if i.TakedownReminder == 0 {
+		return DefaultTakedownReminder
+	}
+	return i.TakedownReminder
 }
 
 // IncidentRules are the incident rules of c, reading its playbook file.
@@ -394,6 +409,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Incidents.Mailbox.validate(); err != nil {
 		return err
+	}
+	if d := c.Incidents.TakedownReminder; d != 0 && (d < time.Hour || d > 720*time.Hour) {
+		return fmt.Errorf("config: incidents.takedown_reminder %s is out of range: from 1h to 720h (30 days)", d)
 	}
 	if err := c.Lookalike.Validate(); err != nil {
 		return err

@@ -52,9 +52,13 @@ func TestTriageQueue(t *testing.T) {
 
 	// Open a new incident from the phishing report: its URL becomes an
 	// observable, and the page goes to the new incident.
-	resp := a.post("/incidents/triage/"+itoa(r2.ID)+"/open", url.Values{"title": {"Kapital Bank bonus phishing"}, "tlp": {"green"}})
+	a.post("/incidents/triage/"+itoa(r2.ID)+"/open", url.Values{"title": {"Kapital Bank bonus phishing"}, "orgs": {"nosuch"}}).
+		want(t, http.StatusBadRequest).contains(t, `value="nosuch"`, `value="Kapital Bank bonus phishing"`)
+	resp := a.post("/incidents/triage/"+itoa(r2.ID)+"/open", url.Values{"title": {"Kapital Bank bonus phishing"}, "tlp": {"green"}, "orgs": {"mdt"}})
 	resp.want(t, http.StatusSeeOther)
 	loc := resp.Header.Get("Location")
+	// Opened for mdt, the case is the mdt officer's to see too.
+	f.as(t, "mdt-officer").get(loc).want(t, http.StatusOK).contains(t, "Kapital Bank bonus phishing")
 	a.get(loc).want(t, http.StatusOK).contains(t, "Kapital Bank bonus phishing", "https://kapital-bonus.example/login", "opened from report "+itoa(r2.ID))
 
 	// A second report of the same page is marked a duplicate of the first,

@@ -214,7 +214,7 @@ func TestReportFilesForStaff(t *testing.T) {
 		!strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(dl.Header.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("download: %d bytes, headers %v", len(dl.body), dl.Header)
 	}
-	for _, name := range []string{"mdt-officer", "partner"} {
+	for _, name := range []string{"mdt-officer", "partner", "auditor"} {
 		if r := f.as(t, name).get(link); r.StatusCode == http.StatusOK || strings.Contains(r.body, "PNG") {
 			t.Errorf("%s downloaded a citizen's screenshot: %d", name, r.StatusCode)
 		}
