@@ -71,6 +71,12 @@ func TestTriageDuplicateAndCorrelation(t *testing.T) {
 		if _, err := s.TriageDuplicate(ctx, agencyActor(bank.ID), rules, r3.ID, r1.ID); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("agency marks a duplicate: got %v, want forbidden", err)
 		}
+		if n, err := s.WaitingReports(ctx, staff); err != nil || n != 1 {
+			t.Errorf("waiting reports: got %d, %v; want 1 (report %d)", n, err, r3.ID)
+		}
+		if _, err := s.WaitingReports(ctx, agencyActor(bank.ID)); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("agency counts the queue: got %v, want forbidden", err)
+		}
 	})
 }
 

@@ -43,7 +43,7 @@ func TestTriageQueue(t *testing.T) {
 	if strings.Index(page.body, "report-"+itoa(r5.ID)) > strings.Index(page.body, "report-"+itoa(r1.ID)) {
 		t.Error("the queue is not newest first")
 	}
-	f.as(t, "analyst").get("/incidents").want(t, http.StatusOK).contains(t, `href="/incidents/triage"`)
+	f.as(t, "analyst").get("/incidents").want(t, http.StatusOK).contains(t, `href="/incidents/triage"`, `<span class="count" id="triage-waiting">5</span>`)
 
 	// Every read of the queue is in the audit log, as the API's are.
 	if es, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: "analyst", Action: "report.read"}); len(es) == 0 {
