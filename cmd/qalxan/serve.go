@@ -82,8 +82,10 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 		return err
 	}
 	go notices.run(ctx)
+	startOutbox(ctx, cfg, s, notices, log)
 	if err := a.startCollectors(ctx, cfg, s, log, pipeline.NewMetrics(reg)); err != nil {
 		return err
 	}
+	startIncidentMailbox(ctx, cfg, s, log)
 	return server.Serve(ctx, cfg.Addr, h, log, ready)
 }

@@ -169,6 +169,9 @@ func (a *API) listReports(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if err != nil {
 		return err
 	}
+	if err := a.personalReports(r, u, rs); err != nil {
+		return err
+	}
 	a.writeJSON(w, r, http.StatusOK, page[incident.Report]{Items: nonNil(rs), Next: encodeCursor(next)})
 	return nil
 }
@@ -182,6 +185,11 @@ func (a *API) getReport(w http.ResponseWriter, r *http.Request, u *auth.User) er
 	if err != nil {
 		return err
 	}
+	one := []incident.Report{*rep}
+	if err := a.personalReports(r, u, one); err != nil {
+		return err
+	}
+	rep = &one[0]
 	a.writeJSON(w, r, http.StatusOK, rep)
 	return nil
 }

@@ -106,6 +106,9 @@ func (a *API) listIncidents(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err != nil {
 		return err
 	}
+	if err := a.personalIncidents(r, u, ins); err != nil {
+		return err
+	}
 	a.writeJSON(w, r, http.StatusOK, page[incident.Incident]{Items: nonNil(ins), Next: encodeCursor(next)})
 	return nil
 }
@@ -206,6 +209,9 @@ func (a *API) writeIncident(w http.ResponseWriter, r *http.Request, u *auth.User
 	}
 	d.Takedowns = nonNil(d.Takedowns)
 	d.Journal, d.Tasks, d.Observables = nonNil(d.Journal), nonNil(d.Tasks), nonNil(d.Observables)
+	if err := a.personalDetail(r, u, &d); err != nil {
+		return err
+	}
 	a.writeJSON(w, r, status, d)
 	return nil
 }

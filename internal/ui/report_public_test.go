@@ -193,3 +193,34 @@ func TestPublicReportsHiddenFromAgencies(t *testing.T) {
 		f.as(t, name).get("/report").want(t, http.StatusOK).lacks(t, "Fake MDT portal", "citizen@example.az")
 	}
 }
+
+// TestReportFilesForStaff: the triage queue lists a report's screenshots;
+// staff download them as attachments in a sandbox, nobody else at all.
+func TestReportFilesForStaff(t *testing.T) {
+	f := newFixture(t)
+	pic := pngBytes(t)
+	f.anon(t).postReport(url.Values{"category": {"phishing"}, "description": {"Fake login page"}, "url": {"https://login-bank.example/"}},
+		upload{"screen shot.png", pic}).want(t, http.StatusCreated)
+	staff := auth.Actor{Name: "analyst", Role: auth.Analyst, Scope: auth.Everything}
+	list, _, err := f.store.ListIntake(context.Background(), staff, storage.IntakeFilter{})
+	if err != nil || len(list) != 1 || len(list[0].Files) != 1 {
+		t.Fatalf("reports with files: %+v, %v", list, err)
+	}
+	link := "/incidents/triage/" + itoa(list[0].ID) + "/files/" + itoa(list[0].Files[0].ID)
+	f.as(t, "analyst").get("/incidents/triage").want(t, http.StatusOK).contains(t, `href="`+link+`"`, "screen shot.png", "image/png")
+	dl := f.as(t, "analyst").get(link).want(t, http.StatusOK)
+	if dl.body != string(pic) || dl.Header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(dl.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("download: %d bytes, headers %v", len(dl.body), dl.Header)
+	}
+	for _, name := range []string{"mdt-officer", "partner"} {
+		if r := f.as(t, name).get(link); r.StatusCode == http.StatusOK || strings.Contains(r.body, "PNG") {
+			t.Errorf("%s downloaded a citizen's screenshot: %d", name, r.StatusCode)
+		}
+	}
+	f.anon(t).get(link).want(t, http.StatusSeeOther)
+	f.as(t, "analyst").get("/incidents/triage/"+itoa(list[0].ID)+"/files/999").want(t, http.StatusNotFound)
+	if got, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Action: "report.file_export"}); len(got) != 1 {
+		t.Errorf("exports audited: %d, want 1", len(got))
+	}
+}

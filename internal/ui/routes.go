@@ -51,15 +51,18 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("POST /incidents/{id}/{action}", h.incidentAct)
 	page("GET /incidents/triage", h.triageQueue)
 	page("POST /incidents/triage/{id}/{decision}", h.triageDecide)
+	page("GET /incidents/triage/{id}/files/{file}", h.reportFile)
 	page("POST /incidents/{id}/evidence", h.incidentEvidence)
 	page("GET /incidents/export.csv", h.incidentExport)
 	page("POST /incidents/views", h.incidentViewSave)
 	page("POST /incidents/views/{id}/delete", h.incidentViewDelete)
 	page("GET /stats", h.statsPage)
 	page("GET /stats/export", h.statsExport)
+	page("GET /stats/incidents/export", h.incidentStatsExport)
 	page("GET /monitor", h.monitorList)
 	page("GET /monitor/{id}", h.monitorView)
 	page("POST /monitor/{id}/baseline", h.monitorAcceptContent)
+	page("GET /monitor/orgs/{short}", h.monitorOrg)
 
 	// Pages about the whole list sit under /orgs/-/: "-" cannot start a
 	// short name, so no organisation (not even one called "new") is hidden
