@@ -87,9 +87,15 @@ func TestTriageQueue(t *testing.T) {
 	a.get("/incidents/triage?status=bogus").want(t, http.StatusBadRequest)
 	a.get("/incidents/triage?category=bogus").want(t, http.StatusBadRequest)
 
-	// An auditor reads the queue but decides nothing.
+	// Staff's reading of reporters' personal data is audited as such.
+	if es, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: "analyst", Action: "incident.personal_read"}); len(es) == 0 {
+		t.Error("showing reporters' personal data was not audited")
+	}
+	// An auditor reads the queue, without the reporters' personal data,
+	// and decides nothing.
 	aud := f.as(t, "auditor")
-	aud.get("/incidents/triage").want(t, http.StatusOK).contains(t, "report-"+itoa(r5.ID)).lacks(t, "/incidents/triage/"+itoa(r5.ID)+"/")
+	aud.get("/incidents/triage?status=all").want(t, http.StatusOK).contains(t, "report-"+itoa(r5.ID), incident.Redacted).
+		lacks(t, "/incidents/triage/"+itoa(r5.ID)+"/", "Aysel Quliyeva", "aysel@example.az")
 	aud.post("/incidents/triage/"+itoa(r5.ID)+"/reject", url.Values{"reason": {"x"}}).want(t, http.StatusForbidden)
 
 	// Agency and partner users never see reports: the reporters' personal
