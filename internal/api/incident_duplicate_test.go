@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/incident"
+	"github.com/qalxan/qalxan/internal/storage"
 )
 
 // TestTriageDuplicateOverHTTP: a report marked a duplicate of an accepted
@@ -50,4 +52,39 @@ func TestTriageDuplicateOverHTTP(t *testing.T) {
 	}
 	triage(analyst, third, fmt.Sprintf(`{"duplicate_of":%d}`, third), 400)
 	triage(analyst, fourth, fmt.Sprintf(`{"duplicate_of":%d}`, first), 409)
+}
+
+// TestIncidentLinksOverHTTP: an incident's detail lists its links, only
+// those to what the caller may see.
+func TestIncidentLinksOverHTTP(t *testing.T) {
+	f := newFixture(t)
+	mk := func(title string, org int64) incident.Incident {
+		t.Helper()
+		in, err := f.store.CreateIncident(ctx, auth.System, incident.DefaultRules(), storage.NewIncident{Incident: incident.Incident{Title: title,
+			Classification: incident.ClassOf(incident.CatPhishing), OrgIDs: []int64{org}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	own, ownToo, other := mk("Own case", f.own.ID), mk("Own related case", f.own.ID), mk("Other agency's case", f.other.ID)
+	for _, target := range []int64{ownToo.ID, other.ID} {
+		if _, err := f.store.LinkIncident(ctx, auth.System, incident.DefaultRules(), own.ID, incident.Link{Kind: incident.LinkIncident, TargetID: target}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get := func(as string) string {
+		t.Helper()
+		resp := f.do(t, request{path: fmt.Sprintf("/api/v1/incidents/%d", own.ID), as: as})
+		if resp.status != http.StatusOK {
+			t.Fatalf("%s: %d %s", as, resp.status, resp.body)
+		}
+		return resp.body
+	}
+	if body := get(analyst); !strings.Contains(body, ownToo.Ref) || !strings.Contains(body, other.Ref) {
+		t.Errorf("staff's links: got %s", body)
+	}
+	if body := get(agency); !strings.Contains(body, ownToo.Ref) || strings.Contains(body, other.Ref) || strings.Contains(body, "Other agency") {
+		t.Errorf("agency's links: got %s, want only its own related case", body)
+	}
 }
