@@ -64,7 +64,11 @@ func (a *app) ingestCommand() *cobra.Command {
 
 			var total pipeline.Stats
 			var failed []error
-			watch := newLookalikeWatcher(cmd.Context(), s)
+			rules, err := cfg.IncidentRules()
+			if err != nil {
+				return err
+			}
+			watch := newLookalikeWatcher(cmd.Context(), newLookalikeRecorder(s, cfg.Lookalike, rules))
 			for _, name := range args {
 				var size int64
 				if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {

@@ -68,6 +68,10 @@ func checkResources(ctx context.Context, s *storage.Store, checker *monitor.Chec
 	if err != nil {
 		return st, err
 	}
+	baselines, err := s.MonitorBaselines(ctx, orgID)
+	if err != nil {
+		return st, err
+	}
 	var jobs []monitor.Job
 	for _, tg := range targets {
 		if only != nil && !only[tg.Resource.ID] {
@@ -77,6 +81,16 @@ func checkResources(ctx context.Context, s *storage.Store, checker *monitor.Chec
 		if err != nil {
 			log.Warn("monitor: resource cannot be checked", "resource", tg.Resource.Value, "err", err)
 			continue
+		}
+		if b, ok := baselines[tg.Resource.ID]; ok {
+			print, err := monitor.ParseFingerprint(b.Baseline)
+			if err != nil {
+				// A damaged baseline must not stop the round; the next
+				// accepted content replaces it.
+				log.Warn("monitor: content baseline unreadable", "resource", tg.Resource.Value, "err", err)
+			} else {
+				t.Baseline = &monitor.Baseline{Print: print, Taken: b.BaselineAt}
+			}
 		}
 		jobs = append(jobs, monitor.Job{Target: t, Ref: tg})
 	}
@@ -106,7 +120,10 @@ func saveReport(ctx context.Context, s *storage.Store, policy finding.Policy, tg
 	}
 	run := storage.MonitorRun{OrgID: tg.Resource.OrgID, ResourceID: tg.Resource.ID, Target: tg.Resource.Value, StartedAt: rep.Started,
 		DurationMS: rep.Duration.Milliseconds(), Score: rep.Score, Grade: rep.Grade, Passed: rep.Count(monitor.Pass),
-		Failed: rep.Count(monitor.Fail), Errors: rep.Count(monitor.Error), Results: results}
+		Failed: rep.Count(monitor.Fail), Errors: rep.Count(monitor.Error), Results: results, Up: rep.Up, TTFBMS: rep.TTFB.Milliseconds()}
+	if rep.Content != nil {
+		run.Content = rep.Content.String()
+	}
 	if err := s.SaveMonitorRun(ctx, &run); err != nil {
 		return err
 	}
@@ -160,6 +177,7 @@ func (a *app) monitorCommand() *cobra.Command {
 		Args: exactArgs(0),
 	}
 	c.AddCommand(a.monitorRunCommand())
+	c.AddCommand(a.monitorAcceptCommand())
 	return c
 }
 

@@ -73,7 +73,9 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 	go purgeSessions(ctx, s, log)
 	go verifyFindingsLoop(ctx, s, cfg.Findings, log)
 	go monitorLoop(ctx, cfg, s, log)
-	go lookalikeLoop(ctx, s, log)
+	if err := startLookalike(ctx, cfg, s, log); err != nil {
+		return err
+	}
 	notices, err := newNotifier(cfg, s, log)
 	if err != nil {
 		return err

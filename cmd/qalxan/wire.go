@@ -88,11 +88,16 @@ func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	apiH := api.New(api.Deps{Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed, Incidents: rules})
+	// One limiter each for public reports and status look-ups, shared by
+	// the JSON API and the HTML form: a client has one budget for both.
+	reportLimiter, statusLimiter := server.NewLimiter(5, time.Minute), server.NewStatusLimiter()
+	apiH := api.New(api.Deps{Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed, Incidents: rules,
+		ReportLimiter: reportLimiter, StatusLimiter: statusLimiter})
 	uiH := ui.New(ui.Deps{
 		Store: s, Log: log, Registry: own.registry, RegistryChanged: own.changed,
 		Throttle: auth.NewThrottle(), SessionTTL: c.SessionTTL, SecureCookies: c.CookiesSecure(), Location: loc,
 		LinkKey: key, Incidents: rules,
+		ReportLimiter: reportLimiter, StatusLimiter: statusLimiter,
 	})
 	return server.New(server.Deps{Store: s, Log: log, API: apiH, UI: uiH, Metrics: reg}), nil
 }

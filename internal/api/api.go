@@ -41,6 +41,10 @@ type Deps struct {
 	// Burst reports at once, then one per Every (zero: 5, then one a minute).
 	PublicReportBurst int
 	PublicReportEvery time.Duration
+	// ReportLimiter and StatusLimiter, when set, are the limiters of the
+	// public report and status routes, shared with the HTML form (else
+	// the API makes its own from the settings above).
+	ReportLimiter, StatusLimiter *server.Limiter
 }
 
 // Route is one API endpoint as the route table declares it.
@@ -68,7 +72,7 @@ type API struct {
 	routes []route
 	// limiter throttles the public report form per client; statusLimiter
 	// the look-ups by tracking code, which are cheap and more frequent.
-	limiter, statusLimiter *limiter
+	limiter, statusLimiter *server.Limiter
 }
 
 var _ http.Handler = (*API)(nil)
@@ -87,8 +91,13 @@ func New(d Deps) *API {
 	if d.PublicReportEvery <= 0 {
 		d.PublicReportEvery = time.Minute
 	}
-	a := &API{d: d, mux: http.NewServeMux(), limiter: newLimiter(d.PublicReportBurst, d.PublicReportEvery),
-		statusLimiter: newLimiter(60, time.Second)}
+	if d.ReportLimiter == nil {
+		d.ReportLimiter = server.NewLimiter(d.PublicReportBurst, d.PublicReportEvery)
+	}
+	if d.StatusLimiter == nil {
+		d.StatusLimiter = server.NewStatusLimiter()
+	}
+	a := &API{d: d, mux: http.NewServeMux(), limiter: d.ReportLimiter, statusLimiter: d.StatusLimiter}
 	a.routes = []route{
 		a.route("GET", "/whoami", "", a.whoami),
 		a.route("GET", "/overview", auth.ReadDashboard, a.overview),
@@ -144,6 +153,8 @@ func New(d Deps) *API {
 		// Monitoring: the scorecards, in the caller's scope (monitor.go).
 		a.route("GET", "/monitor/runs", auth.ReadFindings, a.listMonitorRuns),
 		a.route("GET", "/resources/{id}/monitor", auth.ReadFindings, a.getResourceMonitor),
+		a.route("POST", "/resources/{id}/monitor/baseline", auth.ManageFindings, a.acceptResourceContent),
+		a.route("GET", "/orgs/{org}/monitor", auth.ReadFindings, a.getOrgMonitor),
 
 		// Incidents: the scope decides which (an agency those affecting its
 		// organisations, a partner what TLP allows); staff work them, an
@@ -189,6 +200,8 @@ func New(d Deps) *API {
 		a.route("DELETE", "/brands/{id}", auth.ManageBrands, a.deleteBrand),
 		a.route("GET", "/lookalike-candidates", auth.ReadBrands, a.listCandidates),
 		a.route("POST", "/lookalike-candidates/{id}/status", auth.ManageBrands, a.setCandidateStatus),
+		a.route("GET", "/lookalike-candidates/{id}", auth.ReadBrands, a.getCandidate),
+		a.route("POST", "/lookalike-candidates/{id}/incident", auth.ManageBrands, a.openCandidateIncident),
 
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),

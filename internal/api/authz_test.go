@@ -121,6 +121,10 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/monitor/runs", want: codes{200, 200, 200, 403, 200, 401}},
 	{route: "GET /api/v1/resources/{id}/monitor", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.0/24"},
 	{route: "GET /api/v1/resources/{id}/monitor", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "POST /api/v1/resources/{id}/monitor/baseline", target: own, want: codes{200, 200, 403, 403, 403, 401}, contains: "baseline_at"},
+	{route: "POST /api/v1/resources/{id}/monitor/baseline", target: other, want: codes{200, 200, 403, 403, 403, 401}, contains: "baseline_at"},
+	{route: "GET /api/v1/orgs/{org}/monitor", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.0/24"},
+	{route: "GET /api/v1/orgs/{org}/monitor", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 	{route: "GET /api/v1/findings/{id}/events", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "192.0.2.5"},
 	{route: "GET /api/v1/findings/{id}/events", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 
@@ -137,6 +141,10 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/lookalike-candidates", want: codes{200, 200, 200, 403, 200, 401}, contains: "alpha-agency"},
 	{route: "POST /api/v1/lookalike-candidates/{id}/status", target: own, want: codes{200, 200, 403, 403, 403, 401}},
 	{route: "POST /api/v1/lookalike-candidates/{id}/status", target: other, want: codes{200, 200, 403, 403, 403, 401}},
+	{route: "GET /api/v1/lookalike-candidates/{id}", target: own, want: codes{200, 200, 200, 403, 200, 401}, contains: "alphabank-login.xyz"},
+	{route: "GET /api/v1/lookalike-candidates/{id}", target: other, want: codes{200, 200, 200, 403, 404, 401}},
+	{route: "POST /api/v1/lookalike-candidates/{id}/incident", target: own, want: codes{201, 201, 403, 403, 403, 401}, contains: "lookalike-domain"},
+	{route: "POST /api/v1/lookalike-candidates/{id}/incident", target: other, want: codes{201, 201, 403, 403, 403, 401}},
 
 	// Incidents of "own" (TLP:GREEN) and of "other" (TLP:AMBER, its title
 	// names the other organisation): an agency sees and comments on its
@@ -258,6 +266,10 @@ func (f *fixture) path(pattern string, t target, caller string) string {
 		// order the rows run in; they are made on first use.
 		matrixBrandID(f, f.own)
 		matrixBrandID(f, f.other)
+	}
+	if strings.Contains(pattern, "/monitor") {
+		matrixMonitorRuns(f, f.own)
+		matrixMonitorRuns(f, f.other)
 	}
 	if t == none {
 		return pattern

@@ -79,10 +79,9 @@ func (a *API) submitPublicReport(w http.ResponseWriter, r *http.Request, _ *auth
 	if in.ReporterType != "" || in.OrgID != 0 {
 		return errs.E(errs.Invalid, "reporter_type and org_id are for the authenticated API")
 	}
-	rep := incident.Report{Category: incident.Category(in.Category), Description: in.Description, URL: in.URL, Phone: in.Phone,
-		ReporterName: in.ReporterName, ReporterEmail: in.ReporterEmail, Language: in.Language,
-		ReporterType: incident.ReporterCitizen, Channel: incident.ChannelWeb}
-	if err := rep.Normalize(a.rules().Region); err != nil {
+	rep, err := incident.PublicReport{Category: in.Category, Description: in.Description, URL: in.URL, Phone: in.Phone,
+		ReporterName: in.ReporterName, ReporterEmail: in.ReporterEmail, Language: in.Language}.Report(a.rules().Region)
+	if err != nil {
 		return err
 	}
 	code, err := a.d.Store.SubmitIntake(r.Context(), auth.Actor{Name: "public", IP: server.ClientIP(r)}, &rep)

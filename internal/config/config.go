@@ -63,6 +63,8 @@ type Config struct {
 	// Incidents are the severity criteria and SLA, the playbooks and the
 	// country of phone numbers written without a code.
 	Incidents Incidents `yaml:"incidents"`
+	// Lookalike is the watch for look-alike domains of protected brands.
+	Lookalike Lookalike `yaml:"lookalike"`
 }
 
 // Incidents configures incident handling (incident.Rules).
@@ -182,6 +184,7 @@ func Defaults() Config {
 		Findings:      finding.DefaultPolicy(),
 		Monitor:       monitor.DefaultSettings(),
 		Incidents:     Incidents{Severity: incident.DefaultPolicy(), PhoneRegion: "AZ"},
+		Lookalike:     DefaultLookalike(),
 	}
 }
 
@@ -381,6 +384,9 @@ func (c Config) Validate() error {
 	if len(c.Incidents.PhoneRegion) != 2 {
 		return fmt.Errorf("config: incidents.phone_region %q is not a two-letter country code", c.Incidents.PhoneRegion)
 	}
+	if err := c.Lookalike.Validate(); err != nil {
+		return err
+	}
 	names := map[string]bool{}
 	for i, col := range c.Collectors {
 		if err := col.validate(); err != nil {
@@ -564,6 +570,7 @@ func (c Config) Redacted() ([]byte, error) {
 		col.URL, col.DownloadURL = redactURL(col.URL), redactURL(col.DownloadURL)
 		r.Collectors[i] = col
 	}
+	r.Lookalike = c.Lookalike.redacted()
 	if u, err := url.Parse(r.DB); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "REDACTED")

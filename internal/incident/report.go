@@ -76,6 +76,9 @@ type Report struct {
 	RejectReason string       `json:"reject_reason,omitempty"`
 	TriagedAt    time.Time    `json:"triaged_at,omitzero"`
 	TriagedBy    string       `json:"triaged_by,omitempty"`
+
+	// Files are the screenshots that came with it, when read back one by one.
+	Files []ReportFile `json:"files,omitempty"`
 }
 
 const maxReportText = 10000

@@ -17,7 +17,11 @@ type Checker struct {
 	Ports    []Port         // risky services; the catalogue's when nil
 	SMTPPort int            // 25 when 0
 	Keywords []string       // signs of defacement; the catalogue's when nil
-	Now      func() time.Time
+	// ChangeThreshold is the share of the landing page's text that may
+	// change from the baseline before content-changed fails;
+	// DefaultChangeThreshold when 0.
+	ChangeThreshold float64
+	Now             func() time.Time
 
 	once    sync.Once
 	trusted *x509.CertPool
@@ -29,7 +33,8 @@ func New(s Settings) (*Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{Resolver: s.Resolver, Timeout: s.Timeout, Roots: roots, Ports: s.Ports, SMTPPort: s.SMTPPort, Keywords: s.Keywords}, nil
+	return &Checker{Resolver: s.Resolver, Timeout: s.Timeout, Roots: roots, Ports: s.Ports, SMTPPort: s.SMTPPort, Keywords: s.Keywords,
+		ChangeThreshold: s.ContentChangeThreshold}, nil
 }
 
 func (c *Checker) timeout() time.Duration {
@@ -79,6 +84,7 @@ func (c *Checker) Run(ctx context.Context, t Target) Report {
 	}
 	if site.page != nil {
 		rep.Score, rep.Grade = Score(rep.Results)
+		rep.Up, rep.TTFB, rep.Content = true, site.ttfb, site.content
 	}
 	rep.Duration = time.Since(start)
 	return rep

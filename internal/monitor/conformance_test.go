@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -92,6 +93,32 @@ func TestConformance(t *testing.T) {
 	_, closedPort, _ := net.SplitHostPort(closedAddr(t))
 	cp, _ := strconv.Atoi(closedPort)
 
+	// A ministry's front page that changes between two runs: a little (a
+	// news item), or wholly (a defaced or hijacked site).
+	var front atomic.Value
+	changing := tlsServer(t, root.leaf(t, leafOpts{}), nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(front.Load().(string)))
+	}))
+	ministry := "<html><head><title>Ministry of Digital Development</title><script>var t = 1;</script></head><body><h1>Ministry of Digital Development</h1>" +
+		"<p>The ministry shapes the national policy on communications, information technology and the digital economy.</p>" +
+		"<p>Services for citizens: electronic signature, digital government portal, postal services, radio frequencies.</p>" +
+		"<ul><li>News: the broadband programme reached 300 villages this year.</li><li>Contacts: 1 Nizami street, Baku.</li></ul></body></html>"
+	// changedAfter takes a baseline from one run of the page, changes it
+	// to next and checks again against that baseline.
+	changedAfter := func(next string) func() []Result {
+		return func() []Result {
+			front.Store(ministry)
+			tg := webTarget(t, changing.URL, "")
+			first := c.webChecks(ctx, tg)
+			if first.content == nil {
+				t.Fatal("the first run took no fingerprint")
+			}
+			front.Store(next)
+			tg.Baseline = &Baseline{Print: *first.content, Taken: now.Add(-24 * time.Hour)}
+			return c.webChecks(ctx, tg).results
+		}
+	}
+
 	web := func(httpsURL, httpURL string) func() []Result {
 		return func() []Result {
 			tg := webTarget(t, httpsURL, httpURL)
@@ -114,8 +141,14 @@ func TestConformance(t *testing.T) {
 			"header-csp": Pass, "header-x-frame-options": Pass, "header-x-content-type-options": Pass,
 			"header-referrer-policy": Pass, "cookie-flags": Pass, "banner-version": Pass,
 			"exposed-git": Pass, "exposed-env": Pass, "exposed-server-status": Pass, "exposed-backup": Pass,
-			"exposed-phpinfo": Pass, "directory-listing": Pass, "exposed-admin-panel": Pass, "defacement": Pass}},
+			"exposed-phpinfo": Pass, "directory-listing": Pass, "exposed-admin-panel": Pass, "defacement": Pass, "content-changed": Pass}},
 		{"defaced", web(defaced.URL, ""), map[string]Status{"defacement": Fail, "https-reachable": Pass}},
+		{"content: a news item changed", changedAfter(strings.Replace(ministry, "300 villages this year", "412 villages by December", 1)),
+			map[string]Status{"content-changed": Pass}},
+		{"content: markup and scripts changed, text the same", changedAfter(strings.ReplaceAll(strings.ReplaceAll(ministry, "<p>", "<p class=\"lead\">"), "var t = 1", "var t = 2")),
+			map[string]Status{"content-changed": Pass}},
+		{"content: the page was replaced", changedAfter("<html><body><h1>Under construction</h1><p>This domain may be for sale. Contact the owner.</p></body></html>"),
+			map[string]Status{"content-changed": Fail, "defacement": Pass}},
 		{"weak headers and exposed files", web(bad.URL, plainOnly.URL), map[string]Status{
 			"http-redirect-https": Fail, "hsts": Fail, "header-csp": Fail, "header-x-frame-options": Fail,
 			"header-x-content-type-options": Fail, "header-referrer-policy": Fail, "cookie-flags": Fail, "banner-version": Fail,

@@ -25,7 +25,7 @@ func (c *Checker) defacementResult(p *page) Result {
 	if words == nil {
 		words = DefaultKeywords()
 	}
-	text := pageText(p.body)
+	text := p.text()
 	for _, w := range words {
 		w = strings.ToLower(strings.TrimSpace(w))
 		if w == "" {

@@ -31,6 +31,10 @@ type Settings struct {
 	// Keywords are signs of defacement looked for in each page; the
 	// catalogue's when empty.
 	Keywords []string `yaml:"keywords" json:"keywords,omitempty"`
+	// ContentChangeThreshold is the share (0 to 1) of a landing page's
+	// text that may change from its baseline before the change is a
+	// failing check (content-changed); 0.5 by default.
+	ContentChangeThreshold float64 `yaml:"content_change_threshold" json:"content_change_threshold"`
 	// ExtraRoots are PEM files of CAs trusted besides the system's (a national CA).
 	ExtraRoots []string `yaml:"extra_roots" json:"extra_roots,omitempty"`
 }
@@ -38,7 +42,7 @@ type Settings struct {
 // DefaultSettings checks eight hosts at a time, a second between two
 // targets of one host, once monitoring is turned on (interval: 24h, say).
 func DefaultSettings() Settings {
-	return Settings{Concurrency: 8, Delay: time.Second, Timeout: 10 * time.Second, SMTPPort: 25}
+	return Settings{Concurrency: 8, Delay: time.Second, Timeout: 10 * time.Second, SMTPPort: 25, ContentChangeThreshold: DefaultChangeThreshold}
 }
 
 // Validate checks ranges and that the root files load.
@@ -48,6 +52,9 @@ func (s Settings) Validate() error {
 	}
 	if s.SMTPPort < 0 || s.SMTPPort > 65535 {
 		return fmt.Errorf("config: monitor: smtp_port %d is not a port", s.SMTPPort)
+	}
+	if s.ContentChangeThreshold < 0 || s.ContentChangeThreshold >= 1 || s.ContentChangeThreshold != s.ContentChangeThreshold {
+		return fmt.Errorf("config: monitor: content_change_threshold %v: want a share of the text from 0 to below 1 (0.5: half of it may change; 0: the default, 0.5)", s.ContentChangeThreshold)
 	}
 	for _, p := range s.Ports {
 		if p.Port < 1 || p.Port > 65535 {

@@ -43,6 +43,12 @@ type Report struct {
 	Results  []Result      `json:"results"`
 	Score    int           `json:"score"` // Observatory-style header score; -1 when the site was not reachable
 	Grade    string        `json:"grade"`
+	// Up is whether the site answered HTTP(S) at all; TTFB is how soon
+	// its landing page's first response began (connecting included).
+	Up   bool          `json:"up"`
+	TTFB time.Duration `json:"ttfb_ns,omitempty"`
+	// Content is the landing page's text fingerprint, for the baseline.
+	Content *Fingerprint `json:"content,omitempty"`
 }
 
 // Count is how many results have status st.

@@ -19,6 +19,9 @@ type Target struct {
 	IsAddr   bool     // Host is an IP address
 	NoPorts  bool     // do not probe risky ports (a URL of a shared web host, say)
 	Resource string   // the registry value the findings are filed under; Input when empty
+	// Baseline is the landing page's accepted content, which
+	// content-changed compares with; nil before the first run.
+	Baseline *Baseline
 }
 
 // ParseTarget reads "https://127.0.0.1:8443/", "example.gov.az",

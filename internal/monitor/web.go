@@ -24,6 +24,17 @@ type page struct {
 	status int
 	header http.Header
 	body   []byte
+	ttfb   time.Duration // from sending the request to the response's headers, connecting included
+	plain  *string       // pageText(body), once asked for
+}
+
+// text is the page's visible text (pageText), worked out once.
+func (p *page) text() string {
+	if p.plain == nil {
+		t := pageText(p.body)
+		p.plain = &t
+	}
+	return *p.plain
 }
 
 // site is what the web checks learnt: the page headers were read from
@@ -31,7 +42,9 @@ type page struct {
 type site struct {
 	results []Result
 	page    *page
-	origin  *url.URL // scheme://host[:port] the exposure probes use
+	origin  *url.URL      // scheme://host[:port] the exposure probes use
+	ttfb    time.Duration // the first request to the landing page: time to first byte
+	content *Fingerprint  // the landing page's text
 }
 
 // client is an HTTP client through the resolver that follows no redirect
@@ -62,27 +75,35 @@ func (c *Checker) get(ctx context.Context, cl *http.Client, u *url.URL) (*page, 
 		return nil, err
 	}
 	req.Header.Set("User-Agent", userAgent)
+	start := time.Now()
 	resp, err := cl.Do(req)
 	if err != nil {
 		return nil, err
 	}
+	ttfb := time.Since(start)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return nil, err
 	}
-	return &page{url: u, status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return &page{url: u, status: resp.StatusCode, header: resp.Header, body: body, ttfb: ttfb}, nil
 }
 
 // follow fetches u and follows redirects within the same host (at most
 // five), so headers are judged on the page a visitor lands on and no
-// other host is contacted.
+// other host is contacted. The page's ttfb is the first hop's: how soon
+// the site answered at all.
 func (c *Checker) follow(ctx context.Context, cl *http.Client, u *url.URL) (*page, error) {
-	for range 5 {
+	var first time.Duration
+	for i := range 5 {
 		p, err := c.get(ctx, cl, u)
 		if err != nil {
 			return nil, err
 		}
+		if i == 0 {
+			first = p.ttfb
+		}
+		p.ttfb = first
 		loc := p.header.Get("Location")
 		if p.status < 300 || p.status > 399 || loc == "" {
 			return p, nil
@@ -132,11 +153,14 @@ func (c *Checker) webChecks(ctx context.Context, t Target) site {
 		s.results = append(s.results, result("hsts", Skipped, "the site is not reachable"))
 	}
 	if s.page == nil {
-		s.results = append(s.results, skipAll("the site is not reachable", append(headerChecks, "defacement")...)...)
+		s.results = append(s.results, skipAll("the site is not reachable", append(headerChecks, "defacement", "content-changed")...)...)
 		return s
 	}
 	s.results = append(s.results, headerResults(s.page)...)
 	s.results = append(s.results, c.defacementResult(s.page))
+	fp := fingerprintText(s.page.text())
+	s.ttfb, s.content = s.page.ttfb, &fp
+	s.results = append(s.results, c.contentResult(s.page, fp, t.Baseline))
 	return s
 }
 

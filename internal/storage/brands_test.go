@@ -46,11 +46,15 @@ func TestBrandsAndCandidates(t *testing.T) {
 				ms = append(ms, r)
 			}
 		}
+		// A fixed clock: the second sighting must come after the first
+		// whatever day the test runs.
+		s.Now = func() time.Time { return time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC) }
 		created, err := s.RecordCandidates(ctx, ms)
 		if err != nil || created != 2 {
 			t.Fatalf("record: got %d new, %v; want 2 registered domains", created, err)
 		}
-		s.Now = func() time.Time { return time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC) }
+		later := time.Now().UTC().Add(48 * time.Hour) // the first sighting was at the real now
+		s.Now = func() time.Time { return later }
 		if created, err := s.RecordCandidates(ctx, ms[:1]); err != nil || created != 0 {
 			t.Fatalf("record again: got %d new, %v; want none", created, err)
 		}

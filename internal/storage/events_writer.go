@@ -67,8 +67,9 @@ func (w *writerConn) checkpoint(db *sql.DB) {
 	}
 }
 
-// eventTx runs fn in a transaction for event inserts: on SQLite on the
-// pinned writer connection, on PostgreSQL on any pooled one.
+// eventTx runs fn in a transaction for event inserts and the findings they
+// observe: on SQLite on the pinned writer connection, on PostgreSQL on any
+// pooled one.
 func (s *Store) eventTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.dialect.name != "sqlite" {
 		return s.tx(ctx, fn)

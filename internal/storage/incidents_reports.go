@@ -18,7 +18,9 @@ import (
 // its tracking code, which exists nowhere else: only its hash is kept.
 // The public form's reports come with the anonymous actor (no role, an
 // empty scope), so they may create nothing but themselves.
-func (s *Store) SubmitIntake(ctx context.Context, actor auth.Actor, r *incident.Report) (string, error) {
+// Files (screenshots, checked by incident.CheckScreenshot) are stored
+// with it in the same transaction.
+func (s *Store) SubmitIntake(ctx context.Context, actor auth.Actor, r *incident.Report, files ...incident.ReportFile) (string, error) {
 	if actor.Role != "" {
 		if err := mayDo(actor, auth.SubmitReports); err != nil {
 			return "", err
@@ -39,6 +41,9 @@ func (s *Store) SubmitIntake(ctx context.Context, actor auth.Actor, r *incident.
 			nullID(r.OrgID), r.ReporterName, r.ReporterEmail, r.SubmittedBy, string(r.Status)).Scan(&r.ID)
 		if err != nil {
 			return fmt.Errorf("storage: submit report: %w", err)
+		}
+		if r.Files, err = s.insertReportFiles(ctx, tx, r.ID, r.ReceivedAt, files); err != nil {
+			return err
 		}
 		// The reporter's personal data stays out of the audit log.
 		return s.audit(ctx, tx, actor, "report.submit", "incident_report", r.ID, r.OrgID, nil,
@@ -180,6 +185,9 @@ func (s *Store) GetIntake(ctx context.Context, actor auth.Actor, id int64) (*inc
 	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: get report %d: %w", id, err)
+	}
+	if r.Files, err = s.reportFiles(ctx, id); err != nil {
+		return nil, err
 	}
 	if err := s.Audit(ctx, actor, "report.read", "incident_report", id, 0, nil); err != nil {
 		return nil, err

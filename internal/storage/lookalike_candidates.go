@@ -30,6 +30,51 @@ type Candidate struct {
 	Seen       int                `json:"seen"`
 	FirstSeen  time.Time          `json:"first_seen"`
 	LastSeen   time.Time          `json:"last_seen"`
+	// IncidentID is the phishing incident opened for it (0: none yet),
+	// IncidentRef that incident's reference.
+	IncidentID  int64  `json:"incident_id,omitempty"`
+	IncidentRef string `json:"incident_ref,omitempty"`
+	// Confirmation is what the active check found; nil when not checked.
+	Confirmation *lookalike.Confirmation `json:"confirmation,omitempty"`
+}
+
+// candidateSelect reads candidates with their brand, organisation and
+// incident reference; scanCandidate reads its rows.
+const candidateSelect = `SELECT c.id, c.brand_id, b.name, c.org_id, o.short_name, c.registered, c.domain, c.unicode, c.score, c.reasons, c.status, c.seen,
+		c.first_seen, c.last_seen, COALESCE(c.incident_id, 0), COALESCE(i.ref, ''), c.confirmation
+		FROM lookalike_candidates c JOIN brands b ON b.id = c.brand_id JOIN orgs o ON o.id = c.org_id
+		LEFT JOIN incidents i ON i.id = c.incident_id`
+
+func scanCandidate(sc interface{ Scan(...any) error }, c *Candidate) error {
+	var reasons, status, conf string
+	if err := sc.Scan(&c.ID, &c.BrandID, &c.Brand, &c.OrgID, &c.Org, &c.Registered, &c.Domain, &c.Unicode, &c.Score, &reasons, &status, &c.Seen,
+		&c.FirstSeen, &c.LastSeen, &c.IncidentID, &c.IncidentRef, &conf); err != nil {
+		return err
+	}
+	json.Unmarshal([]byte(reasons), &c.Reasons)
+	if conf != "" {
+		c.Confirmation = &lookalike.Confirmation{}
+		if err := json.Unmarshal([]byte(conf), c.Confirmation); err != nil {
+			c.Confirmation = nil
+		}
+	}
+	c.Status = lookalike.Status(status)
+	c.FirstSeen, c.LastSeen = c.FirstSeen.UTC(), c.LastSeen.UTC()
+	return nil
+}
+
+// GetCandidate returns one candidate of a brand in scope.
+func (s *Store) GetCandidate(ctx context.Context, sc auth.Scope, id int64) (*Candidate, error) {
+	var a args
+	q := candidateSelect + ` WHERE c.id = ` + a.add(id) + ` AND ` + scopeCond(sc, &a, "c.org_id", "o.tlp_rank")
+	var c Candidate
+	if err := scanCandidate(s.db.QueryRowContext(ctx, q, a...), &c); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errs.E(errs.NotFound, "candidate %d not found", id)
+		}
+		return nil, fmt.Errorf("storage: get candidate %d: %w", id, err)
+	}
+	return &c, nil
 }
 
 // RecordCandidates stores matches (their BrandID set) as candidates, one
@@ -82,8 +127,7 @@ type CandidateFilter struct {
 func (s *Store) ListCandidates(ctx context.Context, sc auth.Scope, f CandidateFilter) ([]Candidate, int64, error) {
 	var a args
 	limit := clampLimit(f.Limit, 100, 1000)
-	q := `SELECT c.id, c.brand_id, b.name, c.org_id, o.short_name, c.registered, c.domain, c.unicode, c.score, c.reasons, c.status, c.seen, c.first_seen, c.last_seen
-		FROM lookalike_candidates c JOIN brands b ON b.id = c.brand_id JOIN orgs o ON o.id = c.org_id
+	q := candidateSelect + `
 		WHERE ` + scopeCond(sc, &a, "c.org_id", "o.tlp_rank")
 	if f.Status != "" {
 		q += ` AND c.status = ` + a.add(string(f.Status))
@@ -103,13 +147,9 @@ func (s *Store) ListCandidates(ctx context.Context, sc auth.Scope, f CandidateFi
 	var out []Candidate
 	for rows.Next() {
 		var c Candidate
-		var reasons, status string
-		if err := rows.Scan(&c.ID, &c.BrandID, &c.Brand, &c.OrgID, &c.Org, &c.Registered, &c.Domain, &c.Unicode, &c.Score, &reasons, &status, &c.Seen, &c.FirstSeen, &c.LastSeen); err != nil {
+		if err := scanCandidate(rows, &c); err != nil {
 			return nil, 0, fmt.Errorf("storage: list candidates: %w", err)
 		}
-		json.Unmarshal([]byte(reasons), &c.Reasons)
-		c.Status = lookalike.Status(status)
-		c.FirstSeen, c.LastSeen = c.FirstSeen.UTC(), c.LastSeen.UTC()
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {

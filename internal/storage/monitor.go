@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -26,7 +27,13 @@ type MonitorRun struct {
 	Passed     int             `json:"passed"`
 	Failed     int             `json:"failed"`
 	Errors     int             `json:"errors"`
+	Up         bool            `json:"up"`      // the site answered HTTP(S)
+	TTFBMS     int64           `json:"ttfb_ms"` // time to first byte of the landing page; -1 when it did not answer
 	Results    json.RawMessage `json:"results,omitempty"`
+	// Content is the landing page's fingerprint (monitor.Fingerprint's
+	// stored form), "" when there was no page: saved as the resource's
+	// latest content, and as its baseline when it has none.
+	Content string `json:"-"`
 }
 
 // MonitorTarget is a registered resource the monitor may check, with
@@ -72,25 +79,38 @@ func (s *Store) MonitorTargets(ctx context.Context, orgID int64) ([]MonitorTarge
 	return out, rows.Err()
 }
 
-// SaveMonitorRun stores a run and sets its id.
+// SaveMonitorRun stores a run and sets its id; with Content, it records
+// the resource's latest content (and first baseline) in the same
+// transaction.
 func (s *Store) SaveMonitorRun(ctx context.Context, r *MonitorRun) error {
 	if len(r.Results) == 0 {
 		r.Results = json.RawMessage("[]")
 	}
-	err := s.db.QueryRowContext(ctx, `INSERT INTO monitor_runs (org_id, resource_id, target, started_at, duration_ms, score, grade, passed, failed, errors, results)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		r.OrgID, r.ResourceID, r.Target, r.StartedAt.UTC(), r.DurationMS, r.Score, r.Grade, r.Passed, r.Failed, r.Errors, string(r.Results)).Scan(&r.ID)
-	if err != nil {
-		return fmt.Errorf("storage: save monitor run: %w", err)
+	if !r.Up {
+		r.TTFBMS = -1
 	}
-	return nil
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO monitor_runs (org_id, resource_id, target, started_at, duration_ms, score, grade, passed, failed, errors, results, up, ttfb_ms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			r.OrgID, r.ResourceID, r.Target, r.StartedAt.UTC(), r.DurationMS, r.Score, r.Grade, r.Passed, r.Failed, r.Errors, string(r.Results),
+			r.Up, r.TTFBMS).Scan(&r.ID)
+		if err != nil {
+			return fmt.Errorf("storage: save monitor run: %w", err)
+		}
+		if r.Content == "" {
+			return nil
+		}
+		return s.saveLatestContent(ctx, tx, r.ResourceID, r.Content, r.StartedAt.UTC())
+	})
 }
 
-const monitorRunColumns = `m.id, m.org_id, o.short_name, m.resource_id, m.target, m.started_at, m.duration_ms, m.score, m.grade, m.passed, m.failed, m.errors`
+const monitorRunColumns = `m.id, m.org_id, o.short_name, m.resource_id, m.target, m.started_at, m.duration_ms, m.score, m.grade, m.passed, m.failed, m.errors,
+	m.up, m.ttfb_ms`
 
 func scanMonitorRun(sc interface{ Scan(...any) error }, withResults bool) (MonitorRun, error) {
 	var r MonitorRun
-	dst := []any{&r.ID, &r.OrgID, &r.Org, &r.ResourceID, &r.Target, &r.StartedAt, &r.DurationMS, &r.Score, &r.Grade, &r.Passed, &r.Failed, &r.Errors}
+	dst := []any{&r.ID, &r.OrgID, &r.Org, &r.ResourceID, &r.Target, &r.StartedAt, &r.DurationMS, &r.Score, &r.Grade, &r.Passed, &r.Failed, &r.Errors,
+		&r.Up, &r.TTFBMS}
 	var res string
 	if withResults {
 		dst = append(dst, &res)

@@ -345,7 +345,9 @@ func TestBrowser(t *testing.T) {
 	// in place); polling the address cannot miss it.
 	b.do("Enter on the selected row", chromedp.KeyEvent("\r"))
 	if loc := b.waitLocation(func(l string) bool { return strings.HasPrefix(l, "/orgs/") && l != "/orgs/" }); loc == "" {
-		t.Errorf("j then Enter: at %s, want an organisation page", b.location())
+		// What had focus and what was selected say why Enter did nothing.
+		dbg, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.activeElement.outerHTML.slice(0,200) + " | sel=" + (document.querySelector("tr.selected")||{outerHTML:"none"}).outerHTML.slice(0,300)`))
+		t.Errorf("j then Enter: at %s, want an organisation page (focus and selection: %s)", b.location(), dbg)
 	}
 
 	b.open("/orgs/mdt")

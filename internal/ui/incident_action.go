@@ -34,6 +34,9 @@ func (h *handler) incidentAct(w http.ResponseWriter, r *http.Request, u *auth.Us
 	id, ok := pathID(r, "id")
 	name := r.PathValue("action")
 	perm, known := incidentActions[name]
+	if p, ok := incidentEditActions[name]; ok {
+		perm, known = p, true
+	}
 	if !ok || !known {
 		h.notFound(w, r, u)
 		return
@@ -72,6 +75,8 @@ func (h *handler) incidentAct(w http.ResponseWriter, r *http.Request, u *auth.Us
 		tid, _ := strconv.ParseInt(val("task"), 10, 64)
 		done := incident.TaskDone
 		_, err = h.Store.UpdateIncidentTask(ctx, act, tid, storage.TaskChange{Status: &done})
+	default:
+		err = h.incidentEdit(ctx, r, u, lang, name, id, fm)
 	}
 	switch code := errs.CodeOf(err); {
 	case fm.Failed():
@@ -84,6 +89,12 @@ func (h *handler) incidentAct(w http.ResponseWriter, r *http.Request, u *auth.Us
 			"text": "text", "kind": "kind", "value": "value", "tlp": "tlp", "note": "note", "title": "title", "assignee": "assignee"}
 		if code == errs.Conflict && name == "observable" {
 			fields = map[string]string{"": "value"}
+		}
+		if _, ok := incidentEditActions[name]; ok {
+			fields = incidentEditFields
+			if code == errs.Conflict && name == "takedown-move" {
+				fields = map[string]string{"": "status"}
+			}
 		}
 		fm.setError(lang, err, fields)
 		status := http.StatusBadRequest

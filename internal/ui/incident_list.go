@@ -28,6 +28,11 @@ type incidentListView struct {
 	Total      int
 	NextURL    string
 	First      bool
+	// Saved views (incident_views.go) and the export of what is shown.
+	Views     []savedView
+	ViewForm  *viewForm
+	Query     string // the filter as a query string, for saving it
+	ExportURL string
 }
 
 type incidentRow struct {
@@ -108,6 +113,10 @@ func (h *handler) incidentList(w http.ResponseWriter, r *http.Request, u *auth.U
 	if !h.require(w, r, u, auth.ReadIncidents) {
 		return
 	}
+	h.renderIncidentList(w, r, u, http.StatusOK, nil)
+}
+
+func (h *handler) renderIncidentList(w http.ResponseWriter, r *http.Request, u *auth.User, status int, vf *viewForm) {
 	q := r.URL.Query()
 	f := parseIncidentFilter(q)
 	sc := auth.ScopeFor(u)
@@ -134,6 +143,10 @@ func (h *handler) incidentList(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.fail(w, r, u, err)
 		return
 	}
+	if err := h.fillIncidentViews(r, u, f, &v, vf); err != nil {
+		h.fail(w, r, u, err)
+		return
+	}
 	if len(bad) > 0 {
 		for field, key := range bad {
 			v.Errors[field] = i18n.T(v.Lang, key)
@@ -154,7 +167,7 @@ func (h *handler) incidentList(w http.ResponseWriter, r *http.Request, u *auth.U
 	if next != 0 {
 		v.NextURL = f.URL("cursor", strconv.FormatInt(next, 10))
 	}
-	h.render(w, r, http.StatusOK, "incident_list", &v)
+	h.render(w, r, status, "incident_list", &v)
 }
 
 // rules are the configured incident rules, or the defaults.

@@ -25,6 +25,13 @@ type incidentView struct {
 	Severities  []incident.Severity
 	Failed      string // the action whose form is shown again with its errors
 	Form        *form
+	// The page's forms for changing the case (incident_edit.go).
+	Links       []incident.Link
+	Custody     map[int64][]incident.CustodyEntry // evidence id → its chain of custody
+	Files       bool                              // the user may see evidence files (not partners)
+	TargetKinds []incident.TargetKind
+	PAPs        []incident.PAP
+	LinkKinds   []incident.LinkKind
 }
 
 // F is the form of action name: the failed one with what was typed, or an
@@ -90,6 +97,10 @@ func (h *handler) renderIncident(w http.ResponseWriter, r *http.Request, u *auth
 			h.fail(w, r, u, err)
 			return
 		}
+	}
+	if err := h.fillIncidentEdit(r, sc, &v); err != nil {
+		h.fail(w, r, u, err)
+		return
 	}
 	if err := h.personalIncident(r, u, &v); err != nil {
 		h.fail(w, r, u, err)

@@ -2,11 +2,15 @@ package ui
 
 import (
 	"encoding/json"
+	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/constituency"
+	"github.com/qalxan/qalxan/internal/errs"
+	"github.com/qalxan/qalxan/internal/i18n"
 	"github.com/qalxan/qalxan/internal/monitor"
 	"github.com/qalxan/qalxan/internal/storage"
 )
@@ -25,6 +29,17 @@ type monitorViewView struct {
 	Latest   *storage.MonitorRun
 	Checks   []checkRow
 	History  []storage.MonitorRun
+	// Availability: uptime, time-to-first-byte percentiles and their
+	// sparkline over the last 30 days.
+	Avail     storage.MonitorAvailability
+	Sparkline template.HTML
+	// Content is the landing page's baseline and latest fingerprint (nil
+	// before the first run that saw a page); Similarity how alike they
+	// are, in percent; Changed whether they differ, so staff may accept
+	// the latest.
+	Content    *storage.MonitorContent
+	Similarity int
+	Changed    bool
 }
 
 // monitorView (GET /monitor/{id}) is one resource's scorecard: the latest
@@ -52,6 +67,24 @@ func (h *handler) monitorView(w http.ResponseWriter, r *http.Request, u *auth.Us
 	}
 	v := monitorViewView{view: h.newView(w, r, u, "monitor.resource_title", "monitor"), Resource: res, History: runs}
 	v.Title += " " + res.Display()
+	if v.Avail, err = h.Store.GetMonitorAvailability(r.Context(), sc, id, h.Store.Now()); err != nil {
+		h.fail(w, r, u, err)
+		return
+	}
+	v.Sparkline = sparkline(v.Avail.Samples, i18n.T(v.Lang, "monitor.sparkline_label"))
+	switch c, err := h.Store.GetMonitorContent(r.Context(), sc, id); {
+	case errs.CodeOf(err) == errs.NotFound:
+	case err != nil:
+		h.fail(w, r, u, err)
+		return
+	default:
+		v.Content, v.Changed = c, c.Latest != c.Baseline
+		base, err1 := monitor.ParseFingerprint(c.Baseline)
+		latest, err2 := monitor.ParseFingerprint(c.Latest)
+		if err1 == nil && err2 == nil {
+			v.Similarity = int(math.Round(100 * latest.Similarity(base)))
+		}
+	}
 	if len(runs) > 0 {
 		v.Latest = &runs[0]
 		var results []monitor.Result

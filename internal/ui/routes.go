@@ -18,6 +18,10 @@ func (h *handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /login", h.login)
 	mux.HandleFunc("POST /language", h.setLanguage)
 	mux.HandleFunc("GET /n/{token}", h.noticeLink)
+	// The public report form: citizens report without an account.
+	mux.HandleFunc("GET /report", h.reportForm)
+	mux.HandleFunc("POST /report", h.reportSubmit)
+	mux.HandleFunc("GET /report/status", h.reportStatus)
 
 	// Everything else needs a session.
 	page := func(pattern string, fn pageFunc) { mux.Handle(pattern, h.signedIn(fn)) }
@@ -34,16 +38,29 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("GET /brands", h.brandList)
 	page("POST /brands", h.brandCreate)
 	page("POST /brands/candidates/{id}/{status}", h.candidateTriage)
+	page("GET /brands/candidates/{id}", h.candidateViewPage)
+	page("POST /brands/candidates/{id}/incident", h.candidateIncident)
+	page("POST /brands/candidates/{id}/check", h.candidateCheck)
+	page("GET /brands/{id}", h.brandEditForm)
+	page("POST /brands/{id}", h.brandUpdate)
+	page("POST /brands/{id}/delete", h.brandDelete)
 	page("GET /incidents", h.incidentList)
 	page("GET /incidents/new", h.incidentNewForm)
 	page("POST /incidents/new", h.incidentCreate)
 	page("GET /incidents/{id}", h.incidentView)
 	page("POST /incidents/{id}/{action}", h.incidentAct)
+	page("GET /incidents/triage", h.triageQueue)
+	page("POST /incidents/triage/{id}/{decision}", h.triageDecide)
+	page("POST /incidents/{id}/evidence", h.incidentEvidence)
+	page("GET /incidents/export.csv", h.incidentExport)
+	page("POST /incidents/views", h.incidentViewSave)
+	page("POST /incidents/views/{id}/delete", h.incidentViewDelete)
 	page("GET /stats", h.statsPage)
 	page("GET /stats/export", h.statsExport)
 	page("GET /stats/incidents/export", h.incidentStatsExport)
 	page("GET /monitor", h.monitorList)
 	page("GET /monitor/{id}", h.monitorView)
+	page("POST /monitor/{id}/baseline", h.monitorAcceptContent)
 
 	// Pages about the whole list sit under /orgs/-/: "-" cannot start a
 	// short name, so no organisation (not even one called "new") is hidden

@@ -10,6 +10,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/constituency"
 	"github.com/qalxan/qalxan/internal/incident"
+	"github.com/qalxan/qalxan/internal/server"
 	"github.com/qalxan/qalxan/internal/storage"
 )
 
@@ -39,6 +41,13 @@ type Deps struct {
 	LinkSessionTTL time.Duration // of a session opened by a notice link; default 8h
 	// Incidents are the incident rules (zero: incident.DefaultRules).
 	Incidents incident.Rules
+	// ConfirmCandidate runs the active check of a look-alike candidate
+	// now; nil when lookalike.confirm is off.
+	ConfirmCandidate func(ctx context.Context, id int64) error
+	// ReportLimiter and StatusLimiter throttle the public report form and
+	// status page per client: the API's, so a client has one budget for
+	// both (nil: a limiter of its own, 5 reports then one a minute).
+	ReportLimiter, StatusLimiter *server.Limiter
 }
 
 // handler holds the dependencies and the parsed templates; each page is a
@@ -69,6 +78,12 @@ func New(d Deps) http.Handler {
 	}
 	if d.Location == nil {
 		d.Location = defaultLocation()
+	}
+	if d.ReportLimiter == nil {
+		d.ReportLimiter = server.NewLimiter(5, time.Minute)
+	}
+	if d.StatusLimiter == nil {
+		d.StatusLimiter = server.NewStatusLimiter()
 	}
 	h := &handler{Deps: d, assets: loadAssets()}
 	h.pages = parsePages(h.funcs)

@@ -1,15 +1,16 @@
-package api
+package server
 
 import (
 	"sync"
 	"time"
 )
 
-// limiter is a token bucket per key (a client address): Burst requests
+// Limiter is a token bucket per key (a client address): Burst requests
 // at once, then one per Every. It lives in memory, so each serve node
 // limits on its own — enough to keep one client from flooding the public
-// form. Idle buckets are dropped as the map grows.
-type limiter struct {
+// report form. Idle buckets are dropped as the map grows. The JSON API
+// and the HTML form share one, so a client has one budget for both.
+type Limiter struct {
 	Burst int
 	Every time.Duration
 	Now   func() time.Time
@@ -23,12 +24,13 @@ type bucket struct {
 	last   time.Time
 }
 
-func newLimiter(burst int, every time.Duration) *limiter {
-	return &limiter{Burst: burst, Every: every, Now: time.Now, buckets: map[string]*bucket{}}
+// NewLimiter returns a limiter of burst requests, then one per every.
+func NewLimiter(burst int, every time.Duration) *Limiter {
+	return &Limiter{Burst: burst, Every: every, Now: time.Now, buckets: map[string]*bucket{}}
 }
 
 // Allow takes a token for key, reporting whether there was one.
-func (l *limiter) Allow(key string) bool {
+func (l *Limiter) Allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.Now()
@@ -52,3 +54,7 @@ func (l *limiter) Allow(key string) bool {
 	b.tokens--
 	return true
 }
+
+// NewStatusLimiter is the limiter of look-ups by tracking code: cheap,
+// and more frequent than reports, so 60 at once, then one a second.
+func NewStatusLimiter() *Limiter { return NewLimiter(60, time.Second) }

@@ -1,0 +1,74 @@
+package ui_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/monitor"
+	"github.com/qalxan/qalxan/internal/storage"
+)
+
+// TestMonitorAvailabilityAndContent: a resource's scorecard shows its
+// uptime, response-time percentiles and sparkline, and how far its page
+// moved from the content baseline; staff (only) accept the new content.
+func TestMonitorAvailabilityAndContent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	mdt := f.orgs["mdt"]
+	res := mdt.Resources[0]
+	before := monitor.FingerprintOf([]byte("<p>Ministry of digital development and transport: services, news, contacts and open data for citizens.</p>"))
+	after := monitor.FingerprintOf([]byte("<h1>Hacked by nobody</h1><p>greetings to all our friends</p>"))
+	now := time.Now().UTC()
+	// Six runs over six days: the fourth did not answer; the last saw a new page.
+	for i := range 6 {
+		run := storage.MonitorRun{OrgID: mdt.ID, ResourceID: res.ID, Target: res.Value, StartedAt: now.Add(time.Duration(i-6) * 24 * time.Hour),
+			Score: 90, Grade: "A", Up: i != 3, TTFBMS: int64(100 * (i + 1)), Content: before.String()}
+		if i == 3 {
+			run.Score, run.Grade, run.Content = -1, "", ""
+		}
+		if i == 5 {
+			run.Content = after.String()
+		}
+		if err := f.store.SaveMonitorRun(ctx, &run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := "/monitor/" + strconv.FormatInt(res.ID, 10)
+	accept := path + "/baseline"
+
+	page := f.as(t, "auditor").get(path).want(t, http.StatusOK)
+	page.contains(t, "Uptime, 7 days", "83.3%", "(5/6)", "p50 300 ms", "p90 600 ms", `<svg class="sparkline"`, `<rect class="down"`,
+		"Latest content similar to the baseline: <strong>0%</strong>").lacks(t, `action="`+accept+`"`)
+	if n := strings.Count(page.body, "<polyline"); n != 2 {
+		t.Errorf("sparkline: got %d lines, want 2 (before and after the outage)", n)
+	}
+
+	officer := f.as(t, "mdt-officer")
+	officer.get(path).want(t, http.StatusOK).contains(t, `<svg class="sparkline"`).lacks(t, `action="`+accept+`"`)
+	officer.post(accept, nil).want(t, http.StatusForbidden)
+	minfin := f.orgs["minfin"].Resources[0].ID
+	officer.post("/monitor/"+strconv.FormatInt(minfin, 10)+"/baseline", nil).want(t, http.StatusNotFound)
+	f.as(t, "auditor").post(accept, nil).want(t, http.StatusForbidden)
+	f.as(t, "partner").post(accept, nil).want(t, http.StatusForbidden)
+	if c, _ := f.store.GetMonitorContent(ctx, auth.Everything, res.ID); c.Baseline != before.String() {
+		t.Fatal("the baseline changed after refused attempts")
+	}
+
+	analyst := f.as(t, "analyst")
+	analyst.get(path).want(t, http.StatusOK).contains(t, `action="`+accept+`"`)
+	analyst.post(accept, nil).redirectsTo(t, path+"#content")
+	analyst.get(path).want(t, http.StatusOK).contains(t, "analyst").lacks(t, `action="`+accept+`"`)
+	if c, _ := f.store.GetMonitorContent(ctx, auth.Everything, res.ID); c.Baseline != after.String() || c.AcceptedBy != "analyst" {
+		t.Errorf("after accepting: got baseline %.16s… by %q, want the latest by analyst", c.Baseline, c.AcceptedBy)
+	}
+	// A resource never checked has no content section and no sparkline.
+	other := mdt.Resources[2].ID
+	f.as(t, "auditor").get("/monitor/"+strconv.FormatInt(other, 10)).want(t, http.StatusOK).lacks(t, `<svg class="sparkline"`, "Page content")
+	analyst.post("/monitor/"+strconv.FormatInt(other, 10)+"/baseline", nil).want(t, http.StatusNotFound)
+}
