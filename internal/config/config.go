@@ -74,6 +74,10 @@ type Incidents struct {
 	// (the format of internal/incident/playbooks.yaml).
 	Playbooks   string `yaml:"playbooks,omitempty"`
 	PhoneRegion string `yaml:"phone_region"` // ISO country code: "AZ"
+	// PersonalDataRetention is how long the personal data of closed
+	// incidents and of reports is kept before the daily purge erases it
+	// (storage.PurgePersonalData); unset: DefaultPersonalDataRetention.
+	PersonalDataRetention time.Duration `yaml:"personal_data_retention,omitempty"`
 }
 
 // IncidentRules are the incident rules of c, reading its playbook file.
@@ -383,6 +387,9 @@ func (c Config) Validate() error {
 	}
 	if len(c.Incidents.PhoneRegion) != 2 {
 		return fmt.Errorf("config: incidents.phone_region %q is not a two-letter country code", c.Incidents.PhoneRegion)
+	}
+	if err := c.Incidents.validateRetention(); err != nil {
+		return err
 	}
 	if err := c.Lookalike.Validate(); err != nil {
 		return err
