@@ -31,7 +31,7 @@ func (a *app) incidentCommand() *cobra.Command {
 
 func (a *app) incidentListCommand() *cobra.Command {
 	var status, severity, org, identifier, observable string
-	var asJSON bool
+	var asJSON, personal bool
 	var limit int
 	c := &cobra.Command{
 		Use:   "list",
@@ -87,6 +87,9 @@ func (a *app) incidentListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := personalIncidents(cmd.Context(), s, personal, ins); err != nil {
+				return err
+			}
 			if asJSON {
 				enc := json.NewEncoder(a.stdout)
 				for _, in := range ins {
@@ -113,6 +116,7 @@ func (a *app) incidentListCommand() *cobra.Command {
 	fl.StringVar(&observable, "observable", "", "only incidents naming KIND:VALUE (phone:0501234567, url:..., domain:...)")
 	fl.IntVar(&limit, "limit", 100, "at most this many (up to 1000)")
 	fl.BoolVar(&asJSON, "json", false, "one JSON object per line")
+	fl.BoolVar(&personal, "personal", false, personalFlagHelp)
 	return c
 }
 
@@ -124,7 +128,7 @@ func dateOrEmpty(t time.Time) string {
 }
 
 func (a *app) incidentShowCommand() *cobra.Command {
-	var asJSON bool
+	var asJSON, personal bool
 	c := &cobra.Command{
 		Use:     "show REFERENCE|ID",
 		Short:   "Show an incident: severity and its criteria, tasks, observables, journal",
@@ -160,6 +164,9 @@ func (a *app) incidentShowCommand() *cobra.Command {
 			}
 			journal, err := s.IncidentJournal(ctx, auth.Everything, in.ID)
 			if err != nil {
+				return err
+			}
+			if err := personalDetail(ctx, s, personal, in, obs, journal); err != nil {
 				return err
 			}
 			if asJSON {
@@ -205,6 +212,7 @@ func (a *app) incidentShowCommand() *cobra.Command {
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "the incident with its tasks, observables and journal as JSON")
+	c.Flags().BoolVar(&personal, "personal", false, personalFlagHelp)
 	return c
 }
 

@@ -39,7 +39,7 @@ func TestReportIncidents(t *testing.T) {
 	}
 	// The demo's year holds about 300 incidents, a twelfth rejected.
 	if r.Opened < 100 || r.TimeToTriage.Count == 0 || r.TimeToTriage.MedianHours == nil || r.TimeToTakedown.Count == 0 ||
-		len(r.ByIdentifier) < 3 || len(r.ByOrganisation) == 0 || !strings.HasPrefix(r.Headline, "2026: ") {
+		len(r.ByIdentifier) < 3 || len(r.ByChannel) < 4 || len(r.ByOrganisation) == 0 || !strings.HasPrefix(r.Headline, "2026: ") {
 		t.Errorf("json: got opened %d, triage %+v, take-down %+v, %d identifiers, %d organisations, headline %q", r.Opened, r.TimeToTriage,
 			r.TimeToTakedown, len(r.ByIdentifier), len(r.ByOrganisation), r.Headline)
 	}

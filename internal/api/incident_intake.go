@@ -169,6 +169,9 @@ func (a *API) listReports(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if err != nil {
 		return err
 	}
+	if err := a.personalReports(r, u, rs); err != nil {
+		return err
+	}
 	a.writeJSON(w, r, http.StatusOK, page[incident.Report]{Items: nonNil(rs), Next: encodeCursor(next)})
 	return nil
 }
@@ -182,6 +185,11 @@ func (a *API) getReport(w http.ResponseWriter, r *http.Request, u *auth.User) er
 	if err != nil {
 		return err
 	}
+	one := []incident.Report{*rep}
+	if err := a.personalReports(r, u, one); err != nil {
+		return err
+	}
+	rep = &one[0]
 	a.writeJSON(w, r, http.StatusOK, rep)
 	return nil
 }
@@ -192,6 +200,8 @@ type triageIn struct {
 	New        *incidentIn `json:"new"`
 	IncidentID int64       `json:"incident_id"`
 	Reject     string      `json:"reject"`
+	// DuplicateOf is an earlier report this one repeats (storage.TriageDuplicate).
+	DuplicateOf int64 `json:"duplicate_of"`
 }
 
 func (a *API) triageReport(w http.ResponseWriter, r *http.Request, u *auth.User) error {
@@ -202,6 +212,17 @@ func (a *API) triageReport(w http.ResponseWriter, r *http.Request, u *auth.User)
 	in, err := decodeJSON[triageIn](w, r)
 	if err != nil {
 		return err
+	}
+	if in.DuplicateOf != 0 {
+		if in.New != nil || in.IncidentID != 0 || in.Reject != "" {
+			return errs.E(errs.Invalid, "decide one thing: open a new incident, link to an existing one (incident_id), or reject with a reason")
+		}
+		rep, err := a.d.Store.TriageDuplicate(r.Context(), actor(r, u), a.rules(), id, in.DuplicateOf)
+		if err != nil {
+			return err
+		}
+		a.writeJSON(w, r, http.StatusOK, rep)
+		return nil
 	}
 	t := storage.Triage{IncidentID: in.IncidentID, Reject: in.Reject}
 	if in.New != nil {

@@ -43,6 +43,7 @@ func (a *API) exportIndicators(w http.ResponseWriter, r *http.Request, u *auth.U
 		return err
 	}
 	f.OpenOnly = q.Get("open") == "true"
+	f.NoPersonal = !u.Role.Can(auth.ReadPersonal)
 	if f.Limit, err = queryInt(q, "limit", 10000, 1, 100000); err != nil {
 		return err
 	}

@@ -85,7 +85,8 @@ func LoadIncidents(ctx context.Context, s *storage.Store, now time.Time) (int, e
 		case incident.CatDDoS:
 			obs = append(obs, incident.Observable{Kind: incident.KindIP, Value: fmt.Sprintf("203.0.113.%d", 1+r.IntN(40)), TLP: "green"})
 		}
-		got, err := s.CreateIncident(ctx, actor, rules, storage.NewIncident{Incident: in, Observables: obs})
+		got, err := s.CreateIncident(ctx, actor, rules, storage.NewIncident{Incident: in, Observables: obs,
+			Channel: demoChannel(i), ReportedAt: at.Add(-time.Duration(1+i%5) * time.Hour)})
 		if err != nil {
 			return i, fmt.Errorf("demo: incident %d: %w", i, err)
 		}
@@ -137,4 +138,15 @@ func LoadIncidents(ctx context.Context, s *storage.Store, now time.Time) (int, e
 		}
 	}
 	return IncidentCount, nil
+}
+
+// demoChannel is how the demo's i-th case came in: mostly the web form,
+// then e-mail, the hotline, partners' systems and analysts' own finds
+// (drawn from i, not the random source, so the rest of the demo stays as
+// it was).
+func demoChannel(i int) incident.Channel {
+	return [...]incident.Channel{incident.ChannelWeb, incident.ChannelWeb, incident.ChannelEmail, incident.ChannelPhone, incident.ChannelWeb,
+		incident.ChannelAPI, incident.ChannelEmail, incident.ChannelWeb, incident.ChannelAnalyst, incident.ChannelPhone,
+		incident.ChannelWeb, incident.ChannelEmail, incident.ChannelWeb, incident.ChannelAnalyst, incident.ChannelWeb,
+		incident.ChannelAPI, incident.ChannelPhone, incident.ChannelWeb, incident.ChannelEmail, incident.ChannelAnalyst}[i*7%20]
 }

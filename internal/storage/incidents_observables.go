@@ -146,6 +146,9 @@ type IndicatorFilter struct {
 	Since      time.Time     // observables added since
 	OpenOnly   bool          // only of incidents still open
 	Limit      int           // default 10,000, at most 100,000
+	// NoPersonal leaves out the personal observables of personal-data
+	// offences (incident.Redact): for callers without incidents.personal.
+	NoPersonal bool
 }
 
 // ExportIndicators returns the list of distinct values of one kind that
@@ -177,6 +180,9 @@ func (s *Store) ExportIndicators(ctx context.Context, sc auth.Scope, f Indicator
 			}
 		}
 		conds = append(conds, "i.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.NoPersonal && f.Kind.Personal() {
+		conds = append(conds, personalCaseExcluded)
 	}
 	limit := clampLimit(f.Limit, 10000, 100000)
 	rows, err := s.db.QueryContext(ctx, `SELECT o.value, MAX(o.tlp_rank), COUNT(DISTINCT o.incident_id), MIN(o.created_at), MAX(o.created_at)

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/qalxan/qalxan/internal/errs"
 	"github.com/qalxan/qalxan/internal/incident"
 )
 
@@ -20,7 +19,8 @@ func setIncidentIntake(ctx context.Context, tx *sql.Tx, id int64, ch incident.Ch
 		return nil
 	}
 	if ch != "" && !slices.Contains(incident.Channels, ch) {
-		return errs.Field("channel", "%q is not one of web, api, email, phone, analyst", ch)
+		// Reports are normalised before they get here: this is a bug.
+		return fmt.Errorf("storage: incident %d: unknown channel %q", id, ch)
 	}
 	var at any
 	if !reported.IsZero() && reported.Before(opened) {

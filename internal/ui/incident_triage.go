@@ -110,6 +110,10 @@ func (h *handler) renderTriage(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.fail(w, r, u, err)
 		return
 	}
+	if err := h.personalReports(r, u, reports); err != nil {
+		h.fail(w, r, u, err)
+		return
+	}
 	sc := auth.ScopeFor(u)
 	for _, rep := range reports {
 		seen, err := h.Store.CorrelateObservables(r.Context(), sc, rep.Observables(), rep.IncidentID)
@@ -153,6 +157,11 @@ func (h *handler) triageDecide(w http.ResponseWriter, r *http.Request, u *auth.U
 	switch decision {
 	case "open":
 		in := &incident.Incident{Title: val("title"), TLP: tlp.Label(val("tlp"))}
+		orgs, ok := h.orgIDsOf(ctx, auth.ScopeFor(u), val("orgs"), lang, "orgs", fm)
+		if !ok {
+			break
+		}
+		in.OrgIDs = orgs
 		rep, err = h.Store.TriageIntake(ctx, act, rules, id, storage.Triage{New: in})
 	case "link":
 		ref := val("ref")
@@ -201,9 +210,25 @@ func (h *handler) triageDecide(w http.ResponseWriter, r *http.Request, u *auth.U
 		fm.General = i18n.T(lang, "triage.already")
 		h.renderTriage(w, r, u, http.StatusConflict, id, decision, fm)
 	case code == errs.Invalid:
-		fm.setError(lang, err, map[string]string{"title": "title", "tlp": "tlp", "incident_id": "ref", "duplicate_of": "duplicate_of", "reason": "reason"})
+		fm.setError(lang, err, map[string]string{"title": "title", "tlp": "tlp", "org_ids": "orgs", "incident_id": "ref", "duplicate_of": "duplicate_of", "reason": "reason"})
 		h.renderTriage(w, r, u, http.StatusBadRequest, id, decision, fm)
 	default:
 		h.fail(w, r, u, err)
 	}
+}
+
+// personalReports applies the personal-data rule the API applies to
+// reports: a reader without incidents.personal (the auditor) sees the
+// reporters' names and addresses redacted; a reader with it has each
+// shown report's personal fields audited (incident.personal_read).
+func (h *handler) personalReports(r *http.Request, u *auth.User, rs []incident.Report) error {
+	var shown []int64
+	for i := range rs {
+		if !u.Role.Can(auth.ReadPersonal) {
+			rs[i].Redact()
+		} else if rs[i].PersonalData() {
+			shown = append(shown, rs[i].ID)
+		}
+	}
+	return h.Store.AuditPersonalRead(r.Context(), actor(r, u), "incident_report", shown)
 }

@@ -102,6 +102,10 @@ func (h *handler) renderIncident(w http.ResponseWriter, r *http.Request, u *auth
 		h.fail(w, r, u, err)
 		return
 	}
+	if err := h.personalIncident(r, u, &v); err != nil {
+		h.fail(w, r, u, err)
+		return
+	}
 	h.render(w, r, status, "incident_view", &v)
 }
 

@@ -26,6 +26,8 @@ type statsView struct {
 	Idents   []bar // top identifiers by findings opened
 	Sectors  []bar // findings opened per sector
 	Export   string
+	// Incidents is the incidents' section, for users who read incidents.
+	Incidents *incidentStatsView
 }
 
 // statsFigure is a summary line with its changes as text and a class
@@ -110,6 +112,10 @@ func (h *handler) statsPage(w http.ResponseWriter, r *http.Request, u *auth.User
 		q.Set("org", v.Org)
 	}
 	v.Export = "/stats/export?" + q.Encode()
+	if v.Incidents, err = h.incidentStats(r, u, v.Lang, rep.Period, v.Org); err != nil {
+		h.fail(w, r, u, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "stats", &v)
 }
 
