@@ -93,13 +93,18 @@ func (s *Store) PurgePersonalData(ctx context.Context, actor auth.Actor, retenti
 				(incident_id IN (SELECT i.id FROM incidents i WHERE `+inOld+`))
 				OR (incident_id IS NULL AND status <> 'new' AND received_at < `+b.add(res.Cutoff)+`))
 			RETURNING COALESCE(incident_id, 0), id`, b...)
-		if err := eachID(rows, err, func(id, _ int64) {
+		var reportIDs []int64
+		if err := eachID(rows, err, func(id, rid int64) {
 			res.Reports++
+			reportIDs = append(reportIDs, rid)
 			if id != 0 {
 				note(id, "report")
 			}
 		}); err != nil {
 			return fmt.Errorf("storage: purge reports: %w", err)
+		}
+		if err := s.purgeIntakeExtras(ctx, tx, reportIDs); err != nil {
+			return err
 		}
 		now := s.Now().UTC()
 		for id, what := range touched {
