@@ -44,6 +44,8 @@ func TestTriageQueue(t *testing.T) {
 		t.Error("the queue is not newest first")
 	}
 	f.as(t, "analyst").get("/incidents").want(t, http.StatusOK).contains(t, `href="/incidents/triage"`, `<span class="count" id="triage-waiting">5</span>`)
+	f.as(t, "analyst").get("/").want(t, http.StatusOK).contains(t, `id="reports-waiting"`, `<strong class="alert-num">5</strong>`)
+	f.as(t, "mdt-officer").get("/").want(t, http.StatusOK).lacks(t, `id="reports-waiting"`)
 
 	// Every read of the queue is in the audit log, as the API's are.
 	if es, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: "analyst", Action: "report.read"}); len(es) == 0 {
