@@ -82,6 +82,11 @@ func (s *Store) OpenReportFile(ctx context.Context, actor auth.Actor, reportID, 
 	if err := mayReadIntake(actor); err != nil {
 		return incident.ReportFile{}, err
 	}
+	// A reporter's screenshot is their personal data as much as their
+	// name: a phishing SMS shows their number, a leak what leaked.
+	if err := mayDo(actor, auth.ReadPersonal); err != nil {
+		return incident.ReportFile{}, errs.E(errs.Forbidden, "a report's files may hold the reporter's personal data: only staff with incidents.personal open them")
+	}
 	f, err := scanReportFile(s.db.QueryRowContext(ctx, `SELECT `+reportFileColumns+` FROM incident_report_files WHERE id = $1 AND report_id = $2`,
 		fileID, reportID))
 	if errors.Is(err, sql.ErrNoRows) {

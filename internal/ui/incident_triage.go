@@ -216,19 +216,3 @@ func (h *handler) triageDecide(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.fail(w, r, u, err)
 	}
 }
-
-// personalReports applies the personal-data rule the API applies to
-// reports: a reader without incidents.personal (the auditor) sees the
-// reporters' names and addresses redacted; a reader with it has each
-// shown report's personal fields audited (incident.personal_read).
-func (h *handler) personalReports(r *http.Request, u *auth.User, rs []incident.Report) error {
-	var shown []int64
-	for i := range rs {
-		if !u.Role.Can(auth.ReadPersonal) {
-			rs[i].Redact()
-		} else if rs[i].PersonalData() {
-			shown = append(shown, rs[i].ID)
-		}
-	}
-	return h.Store.AuditPersonalRead(r.Context(), actor(r, u), "incident_report", shown)
-}

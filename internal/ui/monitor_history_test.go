@@ -104,7 +104,7 @@ func TestMonitorOrgScorecard(t *testing.T) {
 	f.as(t, "partner").get("/monitor/orgs/mdt").want(t, http.StatusForbidden)
 	f.as(t, "partner").get("/monitor/orgs/minfin").want(t, http.StatusForbidden)
 	// The constituency table links each organisation to its scorecard.
-	f.as(t, "admin").get("/monitor").want(t, http.StatusOK).contains(t, `href="/monitor/orgs/mdt"`, `href="/monitor/orgs/minfin"`)
+	f.as(t, "admin").get("/monitor").want(t, http.StatusOK).contains(t, `href="/monitor/orgs/mdt"`, `href="/monitor/orgs/minfin"`, `<td class="num">100.0%</td>`)
 	// An organisation with nothing monitored yet: an empty scorecard.
 	f.as(t, "admin").get("/monitor/orgs/azerenerji").want(t, http.StatusOK).contains(t, "<strong>—</strong>")
 }
