@@ -145,6 +145,7 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/lookalike-candidates/{id}", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 	{route: "POST /api/v1/lookalike-candidates/{id}/incident", target: own, want: codes{201, 201, 403, 403, 403, 401}, contains: "lookalike-domain"},
 	{route: "POST /api/v1/lookalike-candidates/{id}/incident", target: other, want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "GET /api/v1/lookalike-sources", want: codes{200, 200, 403, 403, 403, 401}},
 
 	// Incidents of "own" (TLP:GREEN) and of "other" (TLP:AMBER, its title
 	// names the other organisation): an agency sees and comments on its
