@@ -26,6 +26,7 @@ func (a *app) incidentCommand() *cobra.Command {
 		Args: exactArgs(0),
 	}
 	c.AddCommand(a.incidentListCommand(), a.incidentShowCommand(), a.incidentCreateCommand())
+	c.AddCommand(a.incidentPurgePersonalCommand())
 	return c
 }
 

@@ -73,6 +73,7 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 	go purgeSessions(ctx, s, log)
 	go verifyFindingsLoop(ctx, s, cfg.Findings, log)
 	go monitorLoop(ctx, cfg, s, log)
+	go purgePersonalLoop(ctx, s, cfg.Incidents.Retention(), log)
 	if err := startLookalike(ctx, cfg, s, log); err != nil {
 		return err
 	}

@@ -15,9 +15,9 @@ const takedownCheck = 10 * time.Minute
 
 // takedownReminderLoop writes a reminder in the journal of each incident
 // whose take-down request has gone unanswered for every, once per every
-// (storage claims each request, so several serve nodes write one). Mail
-// to the assignee waits for the outbox of the intake work: until it is
-// wired here, the journal and the log carry the reminder.
+// (storage claims each request, so several serve nodes write one), and
+// queues a mail to the incident's assignee in the outbox, which serve's
+// outbox loop sends when an SMTP relay is configured.
 func takedownReminderLoop(ctx context.Context, s *storage.Store, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(takedownCheck)
 	defer t.Stop()

@@ -1,11 +1,10 @@
 package api
 
 import (
-	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/server"
 )
 
 // getReportFile sends a screenshot that came with a report (listed in
@@ -24,15 +23,6 @@ func (a *API) getReportFile(w http.ResponseWriter, r *http.Request, u *auth.User
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Evidence-SHA256", f.SHA256)
-	h.Set("X-Evidence-Media-Type", f.MediaType)
-	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(f.Data)
+	server.SendAttachment(w, f.Name, f.SHA256, f.MediaType, f.Data)
 	return nil
 }

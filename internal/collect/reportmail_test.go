@@ -2,7 +2,6 @@ package collect_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"image"
 	"image/png"
@@ -10,14 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
-	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/collect"
 	"github.com/qalxan/qalxan/internal/incident"
-	"github.com/qalxan/qalxan/internal/storage"
-	"github.com/qalxan/qalxan/internal/storage/storagetest"
 )
 
 // phishingMail is what a bank's customer got: HTML whose link text shows
@@ -100,70 +93,5 @@ func TestParseReportMail(t *testing.T) {
 	}
 	if _, err := collect.ParseReportMail(bytes.NewReader(reportMail(t, "big", true)), 100); err == nil {
 		t.Error("a mail over the limit was taken")
-	}
-}
-
-func appendRaw(t *testing.T, user *imapmemserver.User, raw []byte) {
-	t.Helper()
-	if _, err := user.Append("INBOX", bytes.NewReader(raw), &imap.AppendOptions{}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestReportMailboxMakesReports(t *testing.T) {
-	addr, user := imapServer(t)
-	store := storagetest.SQLite(t)
-	box := &collect.ReportMailbox{IMAP: &collect.IMAP{Source: "incidents", Addr: addr, Security: collect.IMAPInsecure, Username: "cert", Password: "pw"},
-		Sink: store, Region: "AZ"}
-	appendRaw(t, user, reportMail(t, "r1@example.az", true))
-	appendRaw(t, user, []byte("this is not a mail at all"))
-	ctx := context.Background()
-	res, err := box.Poll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Reports != 1 {
-		t.Fatalf("poll: %+v, want one report", res)
-	}
-	if unseen, total := mailboxCounts(t, addr, "INBOX"); unseen != 0 || total != 2 {
-		t.Errorf("after the poll: %d unseen of %d, want 0 unseen", unseen, total)
-	}
-	// The same mail again (forwarded twice, or the mailbox restored): no
-	// second report.
-	appendRaw(t, user, reportMail(t, "r1@example.az", true))
-	if res, err = box.Poll(ctx); err != nil || res.Reports != 0 || res.Duplicates != 1 {
-		t.Fatalf("second poll: %+v, %v; want one duplicate", res, err)
-	}
-
-	staff := auth.Actor{Name: "analyst", Role: auth.Analyst, Scope: auth.Everything}
-	list, _, err := store.ListIntake(ctx, staff, storage.IntakeFilter{})
-	if err != nil || len(list) != 1 {
-		t.Fatalf("reports: %+v, %v", list, err)
-	}
-	rep, err := store.GetIntake(ctx, staff, list[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Channel != incident.ChannelEmail || rep.ReporterEmail != "leyla@example.az" || len(rep.Files) != 1 || len(rep.Extra) != 5 {
-		t.Errorf("report: %+v", rep)
-	}
-	// Triage: the URLs and the phisher's address become the incident's
-	// observables.
-	got, err := store.TriageIntake(ctx, staff, incident.DefaultRules(), rep.ID, storage.Triage{New: &incident.Incident{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs, err := store.IncidentObservables(ctx, auth.Everything, got.IncidentID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var values []string
-	for _, o := range obs {
-		values = append(values, string(o.Kind)+" "+o.Value)
-	}
-	for _, want := range []string{"email security@kapitalbank-az.example", "url https://kb-verify.example/s/9", "domain other-lure.example"} {
-		if !slices.Contains(values, want) {
-			t.Errorf("incident observables %q lack %q", values, want)
-		}
 	}
 }

@@ -80,6 +80,10 @@ type Incidents struct {
 	// unanswered before serve writes a reminder in its incident's journal,
 	// and again each time as long after; default 48h (1h to 720h).
 	TakedownReminder time.Duration `yaml:"takedown_reminder,omitempty"`
+	// PersonalDataRetention is how long the personal data of closed
+	// incidents and of reports is kept before the daily purge erases it
+	// (storage.PurgePersonalData); unset: DefaultPersonalDataRetention.
+	PersonalDataRetention time.Duration `yaml:"personal_data_retention,omitempty"`
 }
 
 // DefaultTakedownReminder is incidents.takedown_reminder when unset.
@@ -412,6 +416,9 @@ func (c Config) Validate() error {
 	}
 	if d := c.Incidents.TakedownReminder; d != 0 && (d < time.Hour || d > 720*time.Hour) {
 		return fmt.Errorf("config: incidents.takedown_reminder %s is out of range: from 1h to 720h (30 days)", d)
+	}
+	if err := c.Incidents.validateRetention(); err != nil {
+		return err
 	}
 	if err := c.Lookalike.Validate(); err != nil {
 		return err

@@ -49,8 +49,7 @@ func groupByAddress(ctx context.Context, c *Checker, jobs []Job, concurrency int
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -118,4 +117,35 @@ type watchedConn struct {
 func (c *watchedConn) Close() error {
 	c.once.Do(func() { c.w.closed(c.addr) })
 	return c.Conn.Close()
+}
+
+// addrLocks holds one connection at a time per address where grouping
+// cannot: a mail server is often shared by the domains of many groups,
+// so the MX sessions of a round take the address's lock for the length
+// of one SMTP conversation. Sessions are short and open nothing else
+// meanwhile, so no worker waits on a lock it holds itself. Its zero
+// value is ready.
+type addrLocks struct {
+	mu sync.Mutex
+	m  map[netip.Addr]chan struct{}
+}
+
+// lock waits for addr's turn, or for ctx to end; unlock gives it back.
+func (l *addrLocks) lock(ctx context.Context, addr netip.Addr) (unlock func(), err error) {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[netip.Addr]chan struct{}{}
+	}
+	ch, ok := l.m[addr]
+	if !ok {
+		ch = make(chan struct{}, 1)
+		l.m[addr] = ch
+	}
+	l.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

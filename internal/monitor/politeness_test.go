@@ -130,3 +130,40 @@ func TestGroupByAddressTransitive(t *testing.T) {
 		t.Errorf("groups: got %q, want %q", got, want)
 	}
 }
+
+// TestMXOneSessionPerAddress: eight domains of different groups share
+// one mail server; checked at once, the server never sees two of our
+// SMTP sessions together, and every domain gets its answer.
+func TestMXOneSessionPerAddress(t *testing.T) {
+	root := newCA(t)
+	port := sharedPort(t)
+	cert := root.leaf(t, leafOpts{names: []string{"mx.shared-mail.test"}})
+	smtpServer(t, net.JoinHostPort("127.0.0.3", itoa(port)), &cert)
+	dnsz := newZoneServer(t)
+	dnsz.add(t, `shared-mail.test. 300 IN SOA ns.shared-mail.test. h.shared-mail.test. 1 3600 600 86400 300`,
+		`mx.shared-mail.test. 300 IN A 127.0.0.3`)
+	for i := range 8 {
+		d := fmt.Sprintf("agency%d.test", i)
+		dnsz.add(t, d+`. 300 IN SOA ns.`+d+`. h.`+d+`. 1 3600 600 86400 300`, d+`. 300 IN MX 10 mx.shared-mail.test.`)
+	}
+	w := &overlapWatch{open: map[netip.Addr]int{}, peak: map[netip.Addr]int{}}
+	c := &Checker{Resolver: dnsz.addr, Timeout: 5 * time.Second, Roots: root.pool, SMTPPort: port, watch: w}
+	var wg sync.WaitGroup
+	results := make([][]Result, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = c.mxResults(context.Background(), fmt.Sprintf("agency%d.test", i))
+		}()
+	}
+	wg.Wait()
+	for i, rs := range results {
+		if rs[0].Status != Pass || rs[1].Status != Pass {
+			t.Errorf("agency%d: got %+v, want STARTTLS with a valid certificate", i, rs)
+		}
+	}
+	if a := netip.MustParseAddr("127.0.0.3"); w.peak[a] != 1 || w.total != 8 {
+		t.Errorf("mail server: got a peak of %d sessions of %d, want 1 of 8", w.peak[a], w.total)
+	}
+}

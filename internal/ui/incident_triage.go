@@ -110,6 +110,10 @@ func (h *handler) renderTriage(w http.ResponseWriter, r *http.Request, u *auth.U
 		h.fail(w, r, u, err)
 		return
 	}
+	if err := h.personalReports(r, u, reports); err != nil {
+		h.fail(w, r, u, err)
+		return
+	}
 	sc := auth.ScopeFor(u)
 	for _, rep := range reports {
 		seen, err := h.Store.CorrelateObservables(r.Context(), sc, rep.Observables(), rep.IncidentID)

@@ -43,7 +43,7 @@ func TestTriageQueue(t *testing.T) {
 	if strings.Index(page.body, "report-"+itoa(r5.ID)) > strings.Index(page.body, "report-"+itoa(r1.ID)) {
 		t.Error("the queue is not newest first")
 	}
-	f.as(t, "analyst").get("/incidents").want(t, http.StatusOK).contains(t, `href="/incidents/triage"`)
+	f.as(t, "analyst").get("/incidents").want(t, http.StatusOK).contains(t, `href="/incidents/triage"`, `<span class="count" id="triage-waiting">5</span>`)
 
 	// Every read of the queue is in the audit log, as the API's are.
 	if es, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: "analyst", Action: "report.read"}); len(es) == 0 {
@@ -87,9 +87,15 @@ func TestTriageQueue(t *testing.T) {
 	a.get("/incidents/triage?status=bogus").want(t, http.StatusBadRequest)
 	a.get("/incidents/triage?category=bogus").want(t, http.StatusBadRequest)
 
-	// An auditor reads the queue but decides nothing.
+	// Staff's reading of reporters' personal data is audited as such.
+	if es, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: "analyst", Action: "incident.personal_read"}); len(es) == 0 {
+		t.Error("showing reporters' personal data was not audited")
+	}
+	// An auditor reads the queue, without the reporters' personal data,
+	// and decides nothing.
 	aud := f.as(t, "auditor")
-	aud.get("/incidents/triage").want(t, http.StatusOK).contains(t, "report-"+itoa(r5.ID)).lacks(t, "/incidents/triage/"+itoa(r5.ID)+"/")
+	aud.get("/incidents/triage?status=all").want(t, http.StatusOK).contains(t, "report-"+itoa(r5.ID), incident.Redacted).
+		lacks(t, "/incidents/triage/"+itoa(r5.ID)+"/", "Aysel Quliyeva", "aysel@example.az")
 	aud.post("/incidents/triage/"+itoa(r5.ID)+"/reject", url.Values{"reason": {"x"}}).want(t, http.StatusForbidden)
 
 	// Agency and partner users never see reports: the reporters' personal

@@ -47,3 +47,22 @@ func TestIncidentPagePersonalData(t *testing.T) {
 		}
 	}
 }
+
+// TestTriageQueuePersonalData: the auditor reads the triage queue with
+// the reporters' names and addresses redacted; an analyst's read of them
+// is audited as incident.personal_read.
+func TestTriageQueuePersonalData(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.addReport(t, incident.Report{Category: "vishing", Description: "A call asked for my SMS code", Phone: "050 123 45 67",
+		ReporterName: "Aysel Quliyeva", ReporterEmail: "aysel@example.az"})
+	f.as(t, "auditor").get("/incidents/triage").want(t, http.StatusOK).
+		contains(t, "A call asked for my SMS code", incident.Redacted).lacks(t, "Aysel Quliyeva", "aysel@example.az")
+	f.as(t, "analyst").get("/incidents/triage").want(t, http.StatusOK).contains(t, "Aysel Quliyeva", "aysel@example.az")
+	for user, want := range map[string]int{"auditor": 0, "analyst": 1} {
+		es, err := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: user, Action: "incident.personal_read"})
+		if err != nil || len(es) != want {
+			t.Errorf("%s: got %d incident.personal_read records (%v), want %d", user, len(es), err, want)
+		}
+	}
+}

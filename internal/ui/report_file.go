@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/server"
 )
 
 // reportFile (GET /incidents/triage/{id}/files/{file}) sends a screenshot
@@ -28,11 +27,5 @@ func (h *handler) reportFile(w http.ResponseWriter, r *http.Request, u *auth.Use
 		h.fail(w, r, u, err)
 		return
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", "application/octet-stream")
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	hd.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(len(f.Data)))
-	w.Write(f.Data)
+	server.SendAttachment(w, f.Name, f.SHA256, f.MediaType, f.Data)
 }
