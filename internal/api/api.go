@@ -203,6 +203,7 @@ func New(d Deps) *API {
 		a.route("POST", "/lookalike-candidates/{id}/status", auth.ManageBrands, a.setCandidateStatus),
 		a.route("GET", "/lookalike-candidates/{id}", auth.ReadBrands, a.getCandidate),
 		a.route("POST", "/lookalike-candidates/{id}/incident", auth.ManageBrands, a.openCandidateIncident),
+		a.route("GET", "/lookalike-sources", auth.ManageBrands, a.listLookalikeSources),
 
 		a.route("GET", "/users", auth.ReadUsers, a.listUsers),
 		a.route("POST", "/users", auth.ManageUsers, a.createUser),

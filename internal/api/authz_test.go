@@ -145,6 +145,7 @@ var matrix = []matrixRow{
 	{route: "GET /api/v1/lookalike-candidates/{id}", target: other, want: codes{200, 200, 200, 403, 404, 401}},
 	{route: "POST /api/v1/lookalike-candidates/{id}/incident", target: own, want: codes{201, 201, 403, 403, 403, 401}, contains: "lookalike-domain"},
 	{route: "POST /api/v1/lookalike-candidates/{id}/incident", target: other, want: codes{201, 201, 403, 403, 403, 401}},
+	{route: "GET /api/v1/lookalike-sources", want: codes{200, 200, 403, 403, 403, 401}},
 
 	// Incidents of "own" (TLP:GREEN) and of "other" (TLP:AMBER, its title
 	// names the other organisation): an agency sees and comments on its
@@ -262,15 +263,21 @@ var matrixBodies = map[string]request{
 // path fills a route's wildcards with the ids of the row's target, as seen
 // by the caller (own user and token are the caller's own).
 func (f *fixture) path(pattern string, t target, caller string) string {
-	if strings.Contains(pattern, "/lookalike-candidates") {
-		// The list's rows need both organisations' candidates whatever
-		// order the rows run in; they are made on first use.
+	if strings.Contains(pattern, "/lookalike-candidates") || strings.HasPrefix(pattern, api.Prefix+"/brands") {
+		// The lists' rows need both organisations' brands and candidates
+		// whatever order the rows run in; they are made on first use.
 		matrixBrandID(f, f.own)
 		matrixBrandID(f, f.other)
 	}
 	if strings.Contains(pattern, "/monitor") {
 		matrixMonitorRuns(f, f.own)
 		matrixMonitorRuns(f, f.other)
+	}
+	if t == none && (strings.HasPrefix(pattern, api.Prefix+"/incidents") || strings.HasPrefix(pattern, api.Prefix+"/indicators")) {
+		// The lists' rows need both organisations' incidents whatever
+		// order the rows run in (they raced the rows that make them).
+		matrixIncident(f, f.own)
+		matrixIncident(f, f.other)
 	}
 	if t == none {
 		return pattern

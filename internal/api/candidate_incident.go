@@ -5,6 +5,7 @@ import (
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/incident"
+	"github.com/qalxan/qalxan/internal/storage"
 )
 
 // getCandidate (GET /lookalike-candidates/{id}) is one look-alike with its
@@ -45,5 +46,16 @@ func (a *API) openCandidateIncident(w http.ResponseWriter, r *http.Request, u *a
 		status = http.StatusCreated
 	}
 	a.writeJSON(w, r, status, candidateIncident{Incident: in, Created: created})
+	return nil
+}
+
+// listLookalikeSources (GET /lookalike-sources) is how far each
+// observed-domain stream got: CERT-wide, for staff.
+func (a *API) listLookalikeSources(w http.ResponseWriter, r *http.Request, u *auth.User) error {
+	items, err := a.d.Store.ListLookalikeSourceStates(r.Context())
+	if err != nil {
+		return err
+	}
+	a.writeJSON(w, r, http.StatusOK, list[storage.SourceState]{Items: nonNil(items)})
 	return nil
 }

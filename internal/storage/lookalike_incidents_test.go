@@ -137,6 +137,13 @@ func TestLookalikeSourceState(t *testing.T) {
 		if err != nil || got.Offset != 8192 || got.FileID != "1:2" || got.ETag != `"x"` || got.Domains != 150 || got.Matched != 4 {
 			t.Fatalf("got %+v, %v; want offset 8192, 150 domains, 4 matched", got, err)
 		}
+		if err := s.SaveLookalikeSourceState(ctx, storage.SourceState{Name: "amber-nrd", ETag: `"y"`}, 7, 0); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.ListLookalikeSourceStates(ctx)
+		if err != nil || len(all) != 2 || all[0].Name != "amber-nrd" || all[1].Domains != 150 {
+			t.Fatalf("list: got %+v, %v; want amber-nrd then ct", all, err)
+		}
 	})
 }
 

@@ -52,3 +52,24 @@ func (s *Store) SaveLookalikeSourceState(ctx context.Context, st SourceState, do
 	}
 	return nil
 }
+
+// ListLookalikeSourceStates returns every source's state, by name: what
+// the operator looks at to see whether a stream still flows.
+func (s *Store) ListLookalikeSourceStates(ctx context.Context) ([]SourceState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, file_id, file_offset, etag, last_modified, domains, matched, updated_at
+		FROM lookalike_sources ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: look-alike sources: %w", err)
+	}
+	defer rows.Close()
+	var out []SourceState
+	for rows.Next() {
+		var st SourceState
+		if err := rows.Scan(&st.Name, &st.FileID, &st.Offset, &st.ETag, &st.LastModified, &st.Domains, &st.Matched, &st.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("storage: look-alike sources: %w", err)
+		}
+		st.UpdatedAt = st.UpdatedAt.UTC()
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}

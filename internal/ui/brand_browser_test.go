@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/lookalike"
 )
 
 // TestBrowserBrands walks brand protection in Chromium: the analyst opens
@@ -48,6 +50,18 @@ func TestBrowserBrands(t *testing.T) {
 	if err != nil || fmt.Sprintf("/incidents/%d", c.IncidentID) != loc {
 		t.Fatalf("candidate after: %+v, %v; browser at %s", c, err, loc)
 	}
+
+	// What a check found, as the candidate's page shows it.
+	conf := lookalike.Confirmation{CheckedAt: time.Now().UTC(), A: []string{"203.0.113.45"}, MX: []string{"mx.e-gov-giris.xyz"},
+		NS: []string{"ns1.cheap-dns.example", "ns2.cheap-dns.example"}, URL: "https://e-gov-giris.xyz/az/", Status: 200,
+		Title: "e-Gov — giriş", Similarity: 81, TextSimilarity: 86, StructureSimilarity: 74, BrandURL: "https://e-gov.az/"}
+	conf.Judge()
+	if err := f.store.SetCandidateConfirmation(context.Background(), mdtCand, conf); err != nil {
+		t.Fatal(err)
+	}
+	b.open(page)
+	b.wantText("#confirmation", "203.0.113.45", "81%", "ns1.cheap-dns.example")
+	b.screenshot("brands-05-checked")
 
 	b.open(fmt.Sprintf("/brands/%d", mdtBrand))
 	b.do("change the keywords",

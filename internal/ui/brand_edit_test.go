@@ -140,4 +140,11 @@ func TestCandidatePageAndIncident(t *testing.T) {
 		t.Fatal(err)
 	}
 	staff.get(page).want(t, http.StatusOK).contains(t, "192.0.2.66", "87%", "verdict-imitation", "e-Gov giriş")
+
+	// The streams' progress: for staff, not for the agency.
+	if err := f.store.SaveLookalikeSourceState(ctx, storage.SourceState{Name: "ct-stream"}, 120000, 42); err != nil {
+		t.Fatal(err)
+	}
+	staff.get("/brands").want(t, http.StatusOK).contains(t, "ct-stream", "120000", ">42<")
+	officer.get("/brands").want(t, http.StatusOK).lacks(t, "ct-stream")
 }

@@ -25,6 +25,8 @@ type brandListView struct {
 	Statuses   []string
 	NextURL    string
 	Form       *form
+	// Sources are the observed-domain streams serve follows (staff only).
+	Sources []storage.SourceState
 }
 
 // brandList (GET /brands) shows the protected brands and the look-alike
@@ -64,6 +66,12 @@ func (h *handler) renderBrands(w http.ResponseWriter, r *http.Request, u *auth.U
 		fm = newForm(nil)
 	}
 	v := brandListView{view: h.newView(w, r, u, "brands.title", "brands"), Brands: bs, Candidates: cs, Status: st, Statuses: candidateStatusFilters, Form: fm}
+	if u.Role.Can(auth.ManageBrands) {
+		if v.Sources, err = h.Store.ListLookalikeSourceStates(r.Context()); err != nil {
+			h.fail(w, r, u, err)
+			return
+		}
+	}
 	if next != 0 {
 		v.NextURL = "/brands?" + url.Values{"status": {st}, "after": {strconv.FormatInt(next, 10)}}.Encode()
 	}
