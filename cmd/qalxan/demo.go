@@ -67,6 +67,11 @@ func (a *app) demoCommand() *cobra.Command {
 			} else if n > 0 {
 				a.logger(cfg).Info("demo: loaded a year of incidents", "incidents", n)
 			}
+			if n, err := demo.LoadBrands(ctx, s, time.Now()); err != nil {
+				return err
+			} else if n > 0 {
+				a.logger(cfg).Info("demo: protected brands with their look-alike domains", "candidates", n)
+			}
 			sites, err := demoMonitor(ctx, cfg, s, a.logger(cfg))
 			if err != nil {
 				return err

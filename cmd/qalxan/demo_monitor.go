@@ -14,8 +14,9 @@ import (
 )
 
 // demoMonitor starts the demo's simulated agency sites, registers them
-// as resources of their organisations and checks them once, so the
-// scorecards and monitoring findings are alive on first run. Only the
+// as resources of their organisations and checks them twice (the second
+// time with one site down and one page replaced), so the scorecards,
+// their history and monitoring findings are alive on first run. Only the
 // simulated sites are checked — never the fictional constituency's
 // domains, which may exist for real — through the demo's own DNS server,
 // trusting the demo CA, without a port sweep. The caller closes the sites.
@@ -46,6 +47,16 @@ func demoMonitor(ctx context.Context, cfg config.Config, s *storage.Store, log *
 		sites.Close()
 		return nil, err
 	}
-	log.Info("demo: checked the simulated agency sites", "resources", st.Resources, "failed_checks", st.Failed, "findings_opened", st.Opened)
+	log.Info("demo: checked the simulated agency sites", "resources", st.Resources, "failed_checks", st.Failed, "findings_opened", st.Opened, "took", st.Duration.Round(time.Millisecond))
+	// A second round with one site down and one page replaced, so the
+	// scorecards have history: uptime, a sparkline, a content change.
+	sites.Disturb()
+	st, err = checkResources(ctx, s, checker, set, cfg.Findings, 0, only, log)
+	sites.Recover()
+	if err != nil {
+		sites.Close()
+		return nil, err
+	}
+	log.Info("demo: checked them again, one down and one page replaced", "failed_checks", st.Failed, "findings_opened", st.Opened, "took", st.Duration.Round(time.Millisecond))
 	return sites, nil
 }

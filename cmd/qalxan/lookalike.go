@@ -20,7 +20,7 @@ import (
 
 func (a *app) lookalikeCommand() *cobra.Command {
 	c := &cobra.Command{Use: "lookalike", Short: "Look-alike domains of protected brands: permutations and matching"}
-	c.AddCommand(a.lookalikeGenerateCommand(), a.lookalikeScanCommand(), a.lookalikeBrandsCommand())
+	c.AddCommand(a.lookalikeGenerateCommand(), a.lookalikeScanCommand(), a.lookalikeBrandsCommand(), a.lookalikeCheckCommand())
 	return c
 }
 

@@ -72,6 +72,10 @@ func startLookalike(ctx context.Context, cfg config.Config, s *storage.Store, lo
 		return err
 	}
 	rec := newLookalikeRecorder(s, cfg.Lookalike, rules)
+	if c := newLookalikeConfirmer(cfg, s, rules); c != nil {
+		rec.onNew = c.poke
+		go c.loop(ctx, log)
+	}
 	go lookalikeLoop(ctx, rec, log)
 	go lookalikeSourcesLoop(ctx, rec, cfg.Lookalike.Sources, log)
 	return nil

@@ -87,7 +87,7 @@ func TestMonitorContentChange(t *testing.T) {
 	}
 
 	round("first round")
-	if st, ev := contentStatus(); st != "pass" || !strings.Contains(ev, "becomes the baseline") {
+	if st, ev := contentStatus(); st != "pass" || !strings.Contains(ev, "no baseline to compare with yet") {
 		t.Fatalf("first round: got %s (%s), want pass taking the baseline", st, ev)
 	}
 	hist, _ := s.MonitorHistory(ctx, auth.Everything, res, 1)
@@ -108,9 +108,19 @@ func TestMonitorContentChange(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "is the baseline now") {
 		t.Fatalf("accept: got exit %d, %s %s", code, out, errOut)
 	}
+	if openFinding() {
+		t.Error("the content-changed finding is still open after the new content was accepted")
+	}
 	round("third round")
 	if st, ev := contentStatus(); st != "pass" || !strings.Contains(ev, "unchanged since the baseline") {
 		t.Fatalf("after accepting: got %s (%s), want pass", st, ev)
+	}
+	// The next unexpected change reopens the finding: accepting closed
+	// it, it did not silence it.
+	body.Store("<html><body><p>Completely different words now shown to every visitor of this site today.</p></body></html>")
+	round("fourth round")
+	if st, _ := contentStatus(); st != "fail" || !openFinding() {
+		t.Errorf("after a second change: got %s, open finding %v; want fail and the finding reopened", st, openFinding())
 	}
 	if code, _, errOut := cli(t, "", "monitor", "accept", "https://nowhere.example/", "--db", db); code != 2 || !strings.Contains(errOut, "no monitored resource") {
 		t.Errorf("accept an unknown resource: got exit %d, %s; want 2", code, errOut)

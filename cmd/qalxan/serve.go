@@ -77,13 +77,16 @@ func (a *app) serve(ctx context.Context, cfg config.Config, s *storage.Store, re
 	if err := startLookalike(ctx, cfg, s, log); err != nil {
 		return err
 	}
+	go takedownReminderLoop(ctx, s, cfg.Incidents.ReminderEvery(), log)
 	notices, err := newNotifier(cfg, s, log)
 	if err != nil {
 		return err
 	}
 	go notices.run(ctx)
+	startOutbox(ctx, cfg, s, notices, log)
 	if err := a.startCollectors(ctx, cfg, s, log, pipeline.NewMetrics(reg)); err != nil {
 		return err
 	}
+	startIncidentMailbox(ctx, cfg, s, log)
 	return server.Serve(ctx, cfg.Addr, h, log, ready)
 }

@@ -98,6 +98,7 @@ func handler(c config.Config, s *storage.Store, own *ownership, log *slog.Logger
 		Throttle: auth.NewThrottle(), SessionTTL: c.SessionTTL, SecureCookies: c.CookiesSecure(), Location: loc,
 		LinkKey: key, Incidents: rules,
 		ReportLimiter: reportLimiter, StatusLimiter: statusLimiter,
+		ConfirmCandidate: lookalikeCheckFunc(c, s, rules),
 	})
 	return server.New(server.Deps{Store: s, Log: log, API: apiH, UI: uiH, Metrics: reg}), nil
 }

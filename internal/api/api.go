@@ -187,6 +187,7 @@ func New(d Deps) *API {
 		a.route("POST", "/incident-reports", auth.SubmitReports, a.submitReport),
 		a.route("GET", "/incident-reports", auth.ReadReports, a.listReports),
 		a.route("GET", "/incident-reports/{id}", auth.ReadReports, a.getReport),
+		a.route("GET", "/incident-reports/{id}/files/{file}", auth.ReadReports, a.getReportFile),
 		a.route("POST", "/incident-reports/{id}/triage", auth.TriageReports, a.triageReport),
 		{Route{Method: "POST", Pattern: Prefix + "/public/reports", Public: true}, a.submitPublicReport},
 		{Route{Method: "GET", Pattern: Prefix + "/public/reports/{code}", Public: true}, a.publicReportStatus},

@@ -196,6 +196,7 @@ var matrix = []matrixRow{
 	{route: "POST /api/v1/incident-reports", want: codes{201, 201, 403, 201, 201, 401}},
 	{route: "GET /api/v1/incident-reports", want: codes{200, 200, 200, 403, 403, 401}},
 	{route: "GET /api/v1/incident-reports/{id}", target: own, want: codes{200, 200, 200, 403, 403, 401}},
+	{route: "GET /api/v1/incident-reports/{id}/files/{file}", target: own, want: codes{200, 200, 403, 403, 403, 401}, contains: "PNG"},
 	{route: "POST /api/v1/incident-reports/{id}/triage", target: own, want: codes{200, 200, 403, 403, 403, 401}},
 	{route: "POST /api/v1/public/reports", want: codes{201, 201, 201, 201, 201, 201}},
 	{route: "GET /api/v1/public/reports/{code}", target: own, want: codes{200, 200, 200, 200, 200, 200}, contains: "received"},

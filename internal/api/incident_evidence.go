@@ -3,13 +3,12 @@ package api
 import (
 	"errors"
 	"io"
-	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/errs"
 	"github.com/qalxan/qalxan/internal/incident"
+	"github.com/qalxan/qalxan/internal/server"
 )
 
 // addEvidence takes a file as the raw request body (any Content-Type:
@@ -74,16 +73,7 @@ func (a *API) getEvidence(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.Name}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Evidence-SHA256", ev.SHA256)
-	h.Set("X-Evidence-Media-Type", ev.MediaType)
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(data)
+	server.SendAttachment(w, ev.Name, ev.SHA256, ev.MediaType, data)
 	return nil
 }
 

@@ -200,6 +200,8 @@ type triageIn struct {
 	New        *incidentIn `json:"new"`
 	IncidentID int64       `json:"incident_id"`
 	Reject     string      `json:"reject"`
+	// DuplicateOf is an earlier report this one repeats (storage.TriageDuplicate).
+	DuplicateOf int64 `json:"duplicate_of"`
 }
 
 func (a *API) triageReport(w http.ResponseWriter, r *http.Request, u *auth.User) error {
@@ -210,6 +212,17 @@ func (a *API) triageReport(w http.ResponseWriter, r *http.Request, u *auth.User)
 	in, err := decodeJSON[triageIn](w, r)
 	if err != nil {
 		return err
+	}
+	if in.DuplicateOf != 0 {
+		if in.New != nil || in.IncidentID != 0 || in.Reject != "" {
+			return errs.E(errs.Invalid, "decide one thing: open a new incident, link to an existing one (incident_id), or reject with a reason")
+		}
+		rep, err := a.d.Store.TriageDuplicate(r.Context(), actor(r, u), a.rules(), id, in.DuplicateOf)
+		if err != nil {
+			return err
+		}
+		a.writeJSON(w, r, http.StatusOK, rep)
+		return nil
 	}
 	t := storage.Triage{IncidentID: in.IncidentID, Reject: in.Reject}
 	if in.New != nil {

@@ -31,6 +31,7 @@ type incidentDetail struct {
 	Evidence    []incident.Evidence   `json:"evidence,omitempty"` // not for partners
 	Takedowns   []incident.Takedown   `json:"takedowns"`
 	Next        []incident.Status     `json:"next_statuses"` // the moves the state machine allows now
+	Links       []incident.Link       `json:"links"`         // to incidents, events, findings the reader may see
 }
 
 // incidentFilter reads the list's query parameters; org only narrows
@@ -208,6 +209,10 @@ func (a *API) writeIncident(w http.ResponseWriter, r *http.Request, u *auth.User
 		return err
 	}
 	d.Takedowns = nonNil(d.Takedowns)
+	if d.Links, err = a.d.Store.IncidentLinks(ctx, sc, a.rules(), id); err != nil {
+		return err
+	}
+	d.Links = nonNil(d.Links)
 	d.Journal, d.Tasks, d.Observables = nonNil(d.Journal), nonNil(d.Tasks), nonNil(d.Observables)
 	if err := a.personalDetail(r, u, &d); err != nil {
 		return err

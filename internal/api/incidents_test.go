@@ -97,6 +97,13 @@ func matrixIncidentWildcards(f *fixture, pattern string, org *constituency.Org) 
 			pattern = strings.ReplaceAll(pattern, "{ev}", fmt.Sprint(evs[0].ID))
 		}
 	}
+	if strings.Contains(pattern, "{file}") {
+		matrixReport(f)
+		rs, _, _ := f.store.ListIntake(ctx, auth.Actor{Name: "test", Scope: auth.Everything}, storage.IntakeFilter{})
+		if len(rs) > 0 && len(rs[len(rs)-1].Files) > 0 {
+			pattern = strings.ReplaceAll(pattern, "{file}", fmt.Sprint(rs[len(rs)-1].Files[0].ID))
+		}
+	}
 	if strings.Contains(pattern, "{code}") {
 		matrixReport(f)
 		matrixSeed.Lock()
@@ -115,7 +122,8 @@ func matrixReport(f *fixture) int64 {
 		if err := r.Normalize("AZ"); err != nil {
 			panic(err)
 		}
-		code, err := f.store.SubmitIntake(ctx, auth.Actor{Name: "public"}, &r)
+		code, err := f.store.SubmitIntake(ctx, auth.Actor{Name: "public"}, &r,
+			incident.ReportFile{Name: "screen.png", Size: int64(len(pngScreenshot)), MediaType: "image/png", Data: pngScreenshot})
 		if err != nil {
 			panic(err)
 		}

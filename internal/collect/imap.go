@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -58,6 +59,25 @@ func (m *IMAP) mailbox() string { return orDefault(m.Mailbox, "INBOX") }
 // Collect takes the unseen mail, one message at a time so that memory
 // does not grow with the mailbox.
 func (m *IMAP) Collect(ctx context.Context, h Handler) error {
+	types := m.AttachmentTypes
+	if len(types) == 0 {
+		types = DefaultAttachmentTypes
+	}
+	return m.Each(ctx, func(ctx context.Context, msg io.Reader) error {
+		base := Report{Source: m.Name(), ReceivedAt: now(m.Now), Meta: map[string]string{}}
+		_, err := mailReports(ctx, msg, base, types, h)
+		return err
+	})
+}
+
+// MessageFunc takes one whole mail (RFC 5322) from a mailbox.
+type MessageFunc func(ctx context.Context, msg io.Reader) error
+
+// Each hands every unseen mail to fn, one at a time, and marks it
+// processed (seen, or moved to MoveTo) once fn returned nil: a mail fn
+// failed on stays unseen, to be taken again next time. Collect uses it
+// for feed reports, the incident mailbox for citizens' reports.
+func (m *IMAP) Each(ctx context.Context, fn MessageFunc) error {
 	c, err := m.dial()
 	if err != nil {
 		return fmt.Errorf("collect: %s: connect to %s: %w", m.Name(), m.Addr, err)
@@ -88,7 +108,7 @@ func (m *IMAP) Collect(ctx context.Context, h Handler) error {
 		if ctx.Err() != nil {
 			return fail("", ctx.Err())
 		}
-		if err := m.take(ctx, c, uid, h); err != nil {
+		if err := m.take(ctx, c, uid, fn); err != nil {
 			errList = append(errList, fmt.Errorf("collect: %s: mail %d: %w", m.Name(), uid, err))
 			continue
 		}
@@ -114,8 +134,8 @@ func (m *IMAP) dial() (*imapclient.Client, error) {
 	}
 }
 
-// take fetches one message and hands on its attachments.
-func (m *IMAP) take(ctx context.Context, c *imapclient.Client, uid imap.UID, h Handler) error {
+// take fetches one message and hands it to fn.
+func (m *IMAP) take(ctx context.Context, c *imapclient.Client, uid imap.UID, fn MessageFunc) error {
 	section := &imap.FetchItemBodySection{Peek: true}
 	cmd := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
 	defer cmd.Close()
@@ -140,12 +160,7 @@ func (m *IMAP) take(ctx context.Context, c *imapclient.Client, uid imap.UID, h H
 			handled = fmt.Errorf("%d bytes, larger than the limit of %d: %w", body.Literal.Size(), limit, ErrTooLarge)
 			continue
 		}
-		base := Report{Source: m.Name(), ReceivedAt: now(m.Now), Meta: map[string]string{}}
-		types := m.AttachmentTypes
-		if len(types) == 0 {
-			types = DefaultAttachmentTypes
-		}
-		_, handled = mailReports(ctx, body.Literal, base, types, h)
+		handled = fn(ctx, body.Literal)
 	}
 	if err := cmd.Close(); err != nil && handled == nil {
 		return err

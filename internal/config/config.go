@@ -74,10 +74,27 @@ type Incidents struct {
 	// (the format of internal/incident/playbooks.yaml).
 	Playbooks   string `yaml:"playbooks,omitempty"`
 	PhoneRegion string `yaml:"phone_region"` // ISO country code: "AZ"
+	// Mailbox is the incident mailbox: new mail there becomes reports.
+	Mailbox Mailbox `yaml:"mailbox,omitempty"`
+	// TakedownReminder is how long a sent take-down request may go
+	// unanswered before serve writes a reminder in its incident's journal,
+	// and again each time as long after; default 48h (1h to 720h).
+	TakedownReminder time.Duration `yaml:"takedown_reminder,omitempty"`
 	// PersonalDataRetention is how long the personal data of closed
 	// incidents and of reports is kept before the daily purge erases it
 	// (storage.PurgePersonalData); unset: DefaultPersonalDataRetention.
 	PersonalDataRetention time.Duration `yaml:"personal_data_retention,omitempty"`
+}
+
+// DefaultTakedownReminder is incidents.takedown_reminder when unset.
+const DefaultTakedownReminder = 48 * time.Hour
+
+// ReminderEvery is the take-down reminder interval in force.
+func (i Incidents) ReminderEvery() time.Duration {
+	if i.TakedownReminder == 0 {
+		return DefaultTakedownReminder
+	}
+	return i.TakedownReminder
 }
 
 // IncidentRules are the incident rules of c, reading its playbook file.
@@ -236,6 +253,12 @@ func (c *Config) expandSecrets(getenv func(string) string) error {
 		}
 		c.Mail.Password = envRef.ReplaceAllStringFunc(c.Mail.Password, func(ref string) string { return getenv(envRef.FindStringSubmatch(ref)[1]) })
 	}
+	if m := envRef.FindStringSubmatch(c.Incidents.Mailbox.Password); m != nil {
+		if getenv(m[1]) == "" {
+			return fmt.Errorf("config: incidents.mailbox.password: environment variable %s is not set", m[1])
+		}
+		c.Incidents.Mailbox.Password = envRef.ReplaceAllStringFunc(c.Incidents.Mailbox.Password, func(ref string) string { return getenv(envRef.FindStringSubmatch(ref)[1]) })
+	}
 	for i := range c.Collectors {
 		col := &c.Collectors[i]
 		expand := func(field string, v *string) error {
@@ -387,6 +410,12 @@ func (c Config) Validate() error {
 	}
 	if len(c.Incidents.PhoneRegion) != 2 {
 		return fmt.Errorf("config: incidents.phone_region %q is not a two-letter country code", c.Incidents.PhoneRegion)
+	}
+	if err := c.Incidents.Mailbox.validate(); err != nil {
+		return err
+	}
+	if d := c.Incidents.TakedownReminder; d != 0 && (d < time.Hour || d > 720*time.Hour) {
+		return fmt.Errorf("config: incidents.takedown_reminder %s is out of range: from 1h to 720h (30 days)", d)
 	}
 	if err := c.Incidents.validateRetention(); err != nil {
 		return err
@@ -556,6 +585,9 @@ func (c Config) Redacted() ([]byte, error) {
 	}
 	if r.LinkSecret != "" {
 		r.LinkSecret = redacted
+	}
+	if r.Incidents.Mailbox.Password != "" {
+		r.Incidents.Mailbox.Password = redacted
 	}
 	r.Collectors = nil
 	if len(c.Collectors) > 0 {

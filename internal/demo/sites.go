@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/miekg/dns"
@@ -38,7 +39,27 @@ type Sites struct {
 	Resolver string         // the in-process DNS server, HOST:PORT
 	Roots    *x509.CertPool // the demo CA
 	closers  []func()
+	states   map[string]*siteState // by owner
 }
+
+// siteState is what the demo changes on a site between its two rounds:
+// down, the site accepts connections and answers nothing; replaced, its
+// landing page shows other text (a lapsed domain's parking page).
+type siteState struct {
+	down, replaced atomic.Bool
+}
+
+// Disturb makes the next round differ from the first, so the demo has
+// history: the Ministry of Finance's site stops answering and the
+// Ministry of Justice's landing page is replaced.
+func (s *Sites) Disturb() {
+	s.states["mof"].down.Store(true)
+	s.states["moj"].replaced.Store(true)
+}
+
+// Recover brings the site that went down back up; the replaced page
+// stays, for staff to look at and accept or not.
+func (s *Sites) Recover() { s.states["mof"].down.Store(false) }
 
 // Close stops every server.
 func (s *Sites) Close() {
@@ -50,27 +71,31 @@ func (s *Sites) Close() {
 // siteSpec is a simulated web site: its certificate's validity and its
 // handler.
 type siteSpec struct {
-	org, what string
-	notAfter  time.Duration // from now; negative: expired
-	handler   http.HandlerFunc
+	org, what     string
+	notAfter      time.Duration // from now; negative: expired
+	good, exposed bool          // every security header; a Git config and an .env served
+	handler       http.HandlerFunc
 }
 
 // StartSites starts the simulated sites on 127.0.0.1 and the DNS server
 // for the weak mail domain; Close stops them.
 func StartSites(ctx context.Context) (*Sites, error) {
-	s := &Sites{Roots: x509.NewCertPool()}
+	s := &Sites{Roots: x509.NewCertPool(), states: map[string]*siteState{}}
 	caCert, caKey, err := demoCA()
 	if err != nil {
 		return nil, err
 	}
 	s.Roots.AddCert(caCert)
 	specs := []siteSpec{
-		{"mdt", "well configured", 90 * 24 * time.Hour, headers(true, false)},
-		{"mof", "expired certificate", -5 * 24 * time.Hour, headers(true, false)},
-		{"moj", "missing security headers, versioned banner, loose cookie", 60 * 24 * time.Hour, headers(false, false)},
-		{"moh", "exposed .git and .env, certificate expiring in 10 days", 10 * 24 * time.Hour, headers(false, true)},
+		{"mdt", "well configured", 90 * 24 * time.Hour, true, false, nil},
+		{"mof", "expired certificate; down in the second round", -5 * 24 * time.Hour, true, false, nil},
+		{"moj", "missing security headers, versioned banner, loose cookie; its page replaced in the second round", 60 * 24 * time.Hour, false, false, nil},
+		{"moh", "exposed .git and .env, certificate expiring in 10 days", 10 * 24 * time.Hour, false, true, nil},
 	}
 	for _, sp := range specs {
+		st := &siteState{}
+		s.states[sp.org] = st
+		sp.handler = site(sp.org, sp.good, sp.exposed, st)
 		cert, err := leafCert(caCert, caKey, time.Now().Add(sp.notAfter))
 		if err != nil {
 			s.Close()
@@ -149,10 +174,22 @@ func (s *Sites) startDNS() error {
 	return nil
 }
 
-// headers is a site handler: good sets every security header; exposed
-// also serves a Git config and an .env file.
-func headers(good, exposed bool) http.HandlerFunc {
+// site is a site's handler: good sets every security header; exposed
+// also serves a Git config and an .env file; st takes it down or
+// replaces its landing page.
+func site(org string, good, exposed bool, st *siteState) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if st.down.Load() {
+			// Down: the connection is dropped without an answer.
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		h := w.Header()
 		if good {
 			h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
@@ -171,8 +208,13 @@ func headers(good, exposed bool) http.HandlerFunc {
 			io.WriteString(w, "[core]\n\trepositoryformatversion = 0\n\tbare = false\n")
 		case exposed && r.URL.Path == "/.env":
 			io.WriteString(w, "APP_ENV=production\nDB_HOST=10.10.0.5\nDB_PASSWORD=demo-not-a-secret\n")
+		case r.URL.Path == "/" && st.replaced.Load():
+			io.WriteString(w, "<!doctype html><title>Domain for sale</title><h1>This domain may be for sale</h1>"+
+				"<p>Buy this domain today. Fast and secure payment, transfer within 24 hours. Related searches: cheap flights, casino bonus, loans.</p>")
 		case r.URL.Path == "/":
-			io.WriteString(w, "<!doctype html><title>Demo agency</title><h1>Demo agency portal</h1>")
+			io.WriteString(w, "<!doctype html><title>Demo agency</title><h1>Demo agency portal: "+org+"</h1>"+
+				"<p>Public services of the ministry for citizens and businesses: applications, appointments, open data, news and contacts.</p>"+
+				"<p>Reception hours: Monday to Friday, 9:00 to 18:00. Hotline 1 2 3.</p>")
 		default:
 			http.NotFound(w, r)
 		}

@@ -79,6 +79,16 @@ type Report struct {
 
 	// Files are the screenshots that came with it, when read back one by one.
 	Files []ReportFile `json:"files,omitempty"`
+	// Extra are observables found in it beyond URL and Phone: the URLs
+	// and senders of a forwarded phishing mail.
+	Extra []ReportObservable `json:"observables,omitempty"`
+}
+
+// ReportObservable is an observable found in a report, before triage
+// makes it an incident's.
+type ReportObservable struct {
+	Kind  Kind   `json:"kind"`
+	Value string `json:"value"`
 }
 
 const maxReportText = 10000
@@ -189,6 +199,15 @@ func (r *Report) Observables() []Observable {
 	}
 	if r.Phone != "" {
 		out = append(out, Observable{Kind: KindPhone, Value: r.Phone})
+	}
+	for _, o := range r.Extra {
+		dup := false
+		for _, x := range out {
+			dup = dup || (x.Kind == o.Kind && x.Value == o.Value)
+		}
+		if !dup {
+			out = append(out, Observable{Kind: o.Kind, Value: o.Value})
+		}
 	}
 	return out
 }

@@ -49,3 +49,9 @@ func CheckScreenshot(name string, data []byte, sniffed string) (ReportFile, erro
 	}
 	return ReportFile{Name: ev.Name, Size: ev.Size, MediaType: ev.MediaType, Data: data}, nil
 }
+
+// MailOrigin is the mail a report came in: its Message-ID (unique: the
+// same mail never makes two reports), sender and subject.
+type MailOrigin struct {
+	MessageID, Sender, Subject string
+}

@@ -25,6 +25,12 @@ type Checker struct {
 
 	once    sync.Once
 	trusted *x509.CertPool
+	watch   connWatch // tests: sees every connection opened and closed
+	mxLocks addrLocks // one SMTP session at a time per mail server address
+	// byName groups a round's jobs by host name only, not by resolved
+	// address: the benchmark's "politeness off", where thousands of
+	// names share one loopback address.
+	byName bool
 }
 
 // New makes a checker from the configuration.

@@ -53,7 +53,23 @@ func TestConformance(t *testing.T) {
 		`_dmarc.good.test. 300 IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@good.test"`,
 		`good.test. 300 IN MX 10 mx.good.test.`, `mx.good.test. 300 IN A 127.0.0.1`,
 		`good.test. 300 IN CAA 0 issue "letsencrypt.org"`)
+	// The parent zone test., signed, delegates to good.test with a DS
+	// that matches; to three more signed zones with a DS of another key,
+	// none, and one not signed by the parent.
+	dnsz.add(t, `test. 300 IN SOA ns.test. h.test. 1 3600 600 86400 300`)
+	dnsz.sign(t, "test.", now.Add(-time.Hour), now.Add(30*24*time.Hour))
 	dnsz.sign(t, "good.test.", now.Add(-time.Hour), now.Add(30*24*time.Hour))
+	dnsz.delegate(t, "test.", "good.test.", true, false)
+	for _, z := range []string{"dsmismatch", "island", "forgedds"} {
+		dnsz.add(t, z+`.test. 300 IN SOA ns.`+z+`.test. h.`+z+`.test. 1 3600 600 86400 300`)
+		dnsz.sign(t, z+".test.", now.Add(-time.Hour), now.Add(30*24*time.Hour))
+	}
+	dnsz.delegate(t, "test.", "dsmismatch.test.", false, false)
+	dnsz.delegate(t, "test.", "forgedds.test.", true, true)
+	// A signed zone under an unsigned parent.
+	dnsz.add(t, `unsigned.example. 300 IN SOA ns.unsigned.example. h.unsigned.example. 1 3600 600 86400 300`,
+		`orphan.unsigned.example. 300 IN SOA ns.orphan.unsigned.example. h.orphan.unsigned.example. 1 3600 600 86400 300`)
+	dnsz.sign(t, "orphan.unsigned.example.", now.Add(-time.Hour), now.Add(30*24*time.Hour))
 	dnsz.add(t, `nodmarc.test. 300 IN SOA ns.nodmarc.test. h.nodmarc.test. 1 3600 600 86400 300`,
 		`nodmarc.test. 300 IN TXT "v=spf1 mx -all"`, `nodmarc.test. 300 IN MX 10 mx.nodmarc.test.`, `mx.nodmarc.test. 300 IN A 127.0.0.2`)
 	dnsz.add(t, `pnone.test. 300 IN SOA ns.pnone.test. h.pnone.test. 1 3600 600 86400 300`,
@@ -177,11 +193,31 @@ func TestConformance(t *testing.T) {
 		{"no SPF", mail("nospf.test"), map[string]Status{"spf-present": Fail}},
 		{"eleven SPF lookups", mail("lookups.test"), map[string]Status{"spf-lookups": Fail, "spf-present": Pass}},
 		{"bogus DNSSEC", mail("bogus.test"), map[string]Status{"dnssec-signed": Pass, "dnssec-valid": Fail}},
+		{"DS of another key at the parent", mail("dsmismatch.test"), map[string]Status{"dnssec-signed": Pass, "dnssec-valid": Fail}},
+		{"signed, no DS at the signed parent", mail("island.test"), map[string]Status{"dnssec-signed": Pass, "dnssec-valid": Fail}},
+		{"DS not signed by the parent", mail("forgedds.test"), map[string]Status{"dnssec-signed": Pass, "dnssec-valid": Fail}},
+		{"signed under an unsigned parent", mail("orphan.unsigned.example"), map[string]Status{"dnssec-signed": Pass, "dnssec-valid": Fail}},
 		{"risky ports", func() []Result {
 			pc := &Checker{Timeout: time.Second, Ports: []Port{{openPort, "redis"}, {cp, "rdp"}}}
 			return pc.portChecks(ctx, "127.0.0.1")
 		}, map[string]Status{"open-port/redis": Fail, "open-port/rdp": Pass}},
 	}
+	// DNSSEC's chain: each failure for its own reason.
+	for domain, want := range map[string]string{
+		"good.test":               "the DS at test. (key",
+		"dsmismatch.test":         "no DNSKEY of dsmismatch.test. matches the parent's DS",
+		"island.test":             "parent zone test. publishes no DS",
+		"forgedds.test":           "not validly signed by its parent test.",
+		"orphan.unsigned.example": "parent zone unsigned.example. is not",
+		"bogus.test":              "outside its validity period",
+	} {
+		for _, r := range c.dnsChecks(ctx, domain) {
+			if r.Check == "dnssec-valid" && !strings.Contains(r.Evidence, want) {
+				t.Errorf("%s: dnssec-valid evidence %q, want %q in it", domain, r.Evidence, want)
+			}
+		}
+	}
+
 	seen := map[string]map[Status]bool{}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

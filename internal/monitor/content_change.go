@@ -32,7 +32,7 @@ func (c *Checker) changeThreshold() float64 {
 // similarity and the baseline's date as evidence.
 func (c *Checker) contentResult(p *page, now Fingerprint, b *Baseline) Result {
 	if b == nil {
-		return result("content-changed", Pass, fmt.Sprintf("%s: no baseline yet; this page's text (%d words) becomes the baseline", p.url, now.Words))
+		return result("content-changed", Pass, fmt.Sprintf("%s: no baseline to compare with yet (%d words seen; a monitoring round keeps them as the baseline)", p.url, now.Words))
 	}
 	sim := now.Similarity(b.Print)
 	taken := b.Taken.UTC().Format(time.RFC3339)

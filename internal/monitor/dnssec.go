@@ -54,9 +54,12 @@ func (c *Checker) zoneOf(ctx context.Context, name string) (string, error) {
 
 // dnssecResults: signed when the zone publishes DNSKEYs; valid when the
 // DNSKEY set is signed by one of its keys, the SOA by another (or the
-// same), every signature is in its validity period, and the parent's DS,
-// when there is one, matches a key. The chain above the parent is the
-// resolver's to validate.
+// same), every signature is in its validity period, and the chain of
+// trust reaches the parent: the parent zone is signed, publishes a DS
+// that matches one of the keys, and that DS set is signed by the parent's
+// own (self-signed) keys. A signed zone without a DS is an island no
+// validator trusts. The chain above the parent is the resolver's to
+// validate.
 func (c *Checker) dnssecResults(ctx context.Context, domain string) []Result {
 	zone, err := c.zoneOf(ctx, domain)
 	if err != nil {
@@ -82,17 +85,57 @@ func (c *Checker) dnssecResults(ctx context.Context, domain string) []Result {
 	if err := c.verifySet(soa.Answer, keys, soaSigs); err != nil {
 		return []Result{signed, result("dnssec-valid", Fail, "SOA: "+err.Error())}
 	}
+	return []Result{signed, c.chainResult(ctx, zone, keys)}
+}
+
+// chainResult follows the chain of trust one step up: the parent's DS
+// for zone, its match with zone's keys, and its signature by the parent.
+func (c *Checker) chainResult(ctx context.Context, zone string, keys []*dns.DNSKEY) Result {
 	ev := "DNSKEY and SOA signatures verify"
-	if ds, err := c.query(ctx, zone, dns.TypeDS); err == nil {
-		dss, _ := split[*dns.DS](ds.Answer)
-		if len(dss) > 0 {
-			if !dsMatches(dss, keys) {
-				return []Result{signed, result("dnssec-valid", Fail, "no DNSKEY matches the parent's DS")}
-			}
-			ev += "; DS matches"
-		}
+	_, above, _ := strings.Cut(zone, ".")
+	if above == "" {
+		return result("dnssec-valid", Pass, ev+"; the root has no parent")
 	}
-	return []Result{signed, result("dnssec-valid", Pass, ev)}
+	parent, err := c.zoneOf(ctx, above)
+	if err != nil {
+		return result("dnssec-valid", Error, ev+"; parent zone of "+zone+": "+err.Error())
+	}
+	ds, err := c.query(ctx, zone, dns.TypeDS)
+	if err != nil {
+		return result("dnssec-valid", Error, ev+"; "+err.Error())
+	}
+	dss, dsSigs := split[*dns.DS](ds.Answer)
+	pr, err := c.query(ctx, parent, dns.TypeDNSKEY)
+	if err != nil {
+		return result("dnssec-valid", Error, ev+"; "+err.Error())
+	}
+	pkeys, pkeySigs := split[*dns.DNSKEY](pr.Answer)
+	switch {
+	case len(dss) == 0 && len(pkeys) == 0:
+		return result("dnssec-valid", Fail, fmt.Sprintf("%s is signed, but its parent zone %s is not: no chain of trust reaches it", zone, parent))
+	case len(dss) == 0:
+		return result("dnssec-valid", Fail, fmt.Sprintf("%s is signed, but its parent zone %s publishes no DS for it: validators treat it as unsigned", zone, parent))
+	case !dsMatches(dss, keys):
+		return result("dnssec-valid", Fail, fmt.Sprintf("no DNSKEY of %s matches the parent's DS (%s)", zone, dsList(dss)))
+	case len(pkeys) == 0:
+		return result("dnssec-valid", Fail, fmt.Sprintf("the parent zone %s is not signed: its DS for %s cannot be validated", parent, zone))
+	}
+	if err := c.verifySet(pr.Answer, pkeys, pkeySigs); err != nil {
+		return result("dnssec-valid", Fail, fmt.Sprintf("parent zone %s: DNSKEY set: %v", parent, err))
+	}
+	if err := c.verifySet(ds.Answer, pkeys, dsSigs); err != nil {
+		return result("dnssec-valid", Fail, fmt.Sprintf("the DS for %s is not validly signed by its parent %s: %v", zone, parent, err))
+	}
+	return result("dnssec-valid", Pass, fmt.Sprintf("%s; the DS at %s (%s) matches a key and is signed by %s", ev, parent, dsList(dss), parent))
+}
+
+// dsList names DS records by key tag and digest type.
+func dsList(dss []*dns.DS) string {
+	var out []string
+	for _, d := range dss {
+		out = append(out, fmt.Sprintf("key %d, digest type %d", d.KeyTag, d.DigestType))
+	}
+	return strings.Join(out, "; ")
 }
 
 // split picks the records of type T and the signatures over a set.

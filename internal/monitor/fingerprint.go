@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"strconv"
 	"strings"
@@ -53,12 +52,15 @@ func fingerprintText(text string) Fingerprint {
 	}
 	n := max(len(words)-shingle+1, 1)
 	for i := range n {
-		h := fnv.New64a()
+		// FNV-1a of the shingle's words, each ended by a zero byte;
+		// inline, as hash/fnv would allocate for every shingle.
+		x := uint64(fnvOffset)
 		for _, w := range words[i:min(i+shingle, len(words))] {
-			h.Write([]byte(w))
-			h.Write([]byte{0})
+			for k := 0; k < len(w); k++ {
+				x = (x ^ uint64(w[k])) * fnvPrime
+			}
+			x *= fnvPrime // ^ 0
 		}
-		x := h.Sum64()
 		// One base hash, sigSize cheap permutations of it: splitmix64 of
 		// the hash mixed with the slot's seed.
 		for j := range f.Sig {
@@ -69,6 +71,12 @@ func fingerprintText(text string) Fingerprint {
 	}
 	return f
 }
+
+// FNV-1a's 64-bit parameters.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
 
 // seeds are the permutations' fixed seeds: a fingerprint stored today
 // must compare with one taken next year, so they never change.

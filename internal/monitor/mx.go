@@ -88,10 +88,33 @@ func hostsOf(problems []string) []string {
 func (c *Checker) starttls(ctx context.Context, addr, host string) (tls.ConnectionState, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
-	conn, err := c.dial(ctx, "tcp", addr)
+	name, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return tls.ConnectionState{}, false, err
 	}
+	addrs, err := c.lookupAddrs(ctx, name)
+	if err != nil {
+		return tls.ConnectionState{}, false, err
+	}
+	// The server's address is locked for the conversation: other domains
+	// of the round share this mail server (politeness.go).
+	var conn net.Conn
+	d := net.Dialer{Timeout: c.timeout()}
+	for _, a := range addrs {
+		unlock, lerr := c.mxLocks.lock(ctx, a.Unmap())
+		if lerr != nil {
+			return tls.ConnectionState{}, false, lerr
+		}
+		if conn, err = d.DialContext(ctx, "tcp", net.JoinHostPort(a.String(), port)); err == nil {
+			defer unlock()
+			break
+		}
+		unlock()
+	}
+	if conn == nil {
+		return tls.ConnectionState{}, false, err
+	}
+	conn = watched(c.watch, conn)
 	defer conn.Close()
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)

@@ -31,7 +31,7 @@ func (c *Checker) portChecks(ctx context.Context, host string) []Result {
 			d := net.Dialer{Timeout: c.timeout()}
 			conn, derr := d.DialContext(ctx, "tcp", addr)
 			if derr == nil {
-				conn.Close()
+				watched(c.watch, conn).Close()
 				r.Status, r.Evidence = Fail, fmt.Sprintf("%s (%s) accepts connections", addr, p.Service)
 			} else {
 				r.Evidence = fmt.Sprintf("%s (%s) closed or filtered", addr, p.Service)

@@ -122,7 +122,7 @@ func (c *Checker) dial(ctx context.Context, network, addr string) (net.Conn, err
 	for _, a := range addrs {
 		conn, err := d.DialContext(ctx, network, net.JoinHostPort(a.String(), port))
 		if err == nil {
-			return conn, nil
+			return watched(c.watch, conn), nil
 		}
 		last = err
 	}

@@ -13,28 +13,18 @@ type Job struct {
 	Ref    any
 }
 
-// Round checks every job once with bounded concurrency and per-host
-// politeness: the jobs of one host run one after another, Delay apart, in
-// one worker, so a host never sees two connections of ours at once;
-// Concurrency hosts are checked at a time. done is called from the
+// Round checks every job once with bounded concurrency and per-address
+// politeness: the jobs of hosts that share an address (one host, or many
+// names on one shared server) run one after another, Delay apart, in one
+// worker, so an address never sees two connections of ours at once;
+// Concurrency such groups are checked at a time. done is called from the
 // workers, concurrently, once per job. Round returns when all are done or
 // ctx ends.
 func Round(ctx context.Context, c *Checker, jobs []Job, concurrency int, delay time.Duration, done func(Job, Report)) {
 	if concurrency < 1 {
 		concurrency = 1
 	}
-	var hosts [][]Job
-	at := map[string]int{}
-	for _, j := range jobs {
-		h := j.Target.Host
-		i, ok := at[h]
-		if !ok {
-			i = len(hosts)
-			at[h] = i
-			hosts = append(hosts, nil)
-		}
-		hosts[i] = append(hosts[i], j)
-	}
+	hosts := groupByAddress(ctx, c, jobs, concurrency)
 	work := make(chan []Job)
 	var wg sync.WaitGroup
 	for range min(concurrency, len(hosts)) {

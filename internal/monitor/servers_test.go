@@ -214,11 +214,18 @@ type zoneServer struct {
 	zones []string
 	rrs   map[string][]dns.RR
 	addr  string
+	keys  map[string]zoneKey // signed zones' keys, for signing what a parent serves
+}
+
+// zoneKey is a signed zone's key and its private half.
+type zoneKey struct {
+	key  *dns.DNSKEY
+	priv crypto.Signer
 }
 
 func newZoneServer(t *testing.T) *zoneServer {
 	t.Helper()
-	z := &zoneServer{rrs: map[string][]dns.RR{}}
+	z := &zoneServer{rrs: map[string][]dns.RR{}, keys: map[string]zoneKey{}}
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -266,6 +273,7 @@ func (z *zoneServer) sign(t *testing.T, zone string, from, until time.Time) {
 	}
 	z.mu.Lock()
 	z.put(key)
+	z.keys[zone] = zoneKey{key, priv.(crypto.Signer)}
 	z.mu.Unlock()
 	for _, typ := range []uint16{dns.TypeDNSKEY, dns.TypeSOA} {
 		var set []dns.RR
@@ -274,15 +282,60 @@ func (z *zoneServer) sign(t *testing.T, zone string, from, until time.Time) {
 				set = append(set, rr)
 			}
 		}
-		sig := &dns.RRSIG{Hdr: dns.RR_Header{Name: zone, Rrtype: dns.TypeRRSIG, Class: dns.ClassINET, Ttl: 300},
-			Algorithm: dns.ECDSAP256SHA256, Expiration: uint32(until.Unix()), Inception: uint32(from.Unix()), KeyTag: key.KeyTag(), SignerName: zone}
-		if err := sig.Sign(priv.(crypto.Signer), set); err != nil {
+		z.signSet(t, zone, zoneKey{key, priv.(crypto.Signer)}, set, from, until)
+	}
+}
+
+// signSet adds the signature of set by the key of signer (zone), valid
+// from..until.
+func (z *zoneServer) signSet(t *testing.T, signer string, k zoneKey, set []dns.RR, from, until time.Time) {
+	t.Helper()
+	h := set[0].Header()
+	sig := &dns.RRSIG{Hdr: dns.RR_Header{Name: h.Name, Rrtype: dns.TypeRRSIG, Class: dns.ClassINET, Ttl: 300},
+		Algorithm: k.key.Algorithm, Expiration: uint32(until.Unix()), Inception: uint32(from.Unix()), KeyTag: k.key.KeyTag(), SignerName: signer}
+	if err := sig.Sign(k.priv, set); err != nil {
+		t.Fatal(err)
+	}
+	z.mu.Lock()
+	z.put(sig)
+	z.mu.Unlock()
+}
+
+// delegate publishes, as the signed zone parent serves it, a DS for the
+// signed zone child, signed by the parent's key. A DS that does not
+// match (match false) is the digest of another key; forged signs it with
+// a key the parent does not publish.
+func (z *zoneServer) delegate(t *testing.T, parent, child string, match, forged bool) {
+	t.Helper()
+	z.mu.Lock()
+	pk, ck := z.keys[parent], z.keys[child]
+	z.mu.Unlock()
+	if pk.key == nil || ck.key == nil {
+		t.Fatalf("delegate %s to %s: both must be signed first", parent, child)
+	}
+	of := ck.key
+	if !match {
+		other := &dns.DNSKEY{Hdr: ck.key.Hdr, Flags: 257, Protocol: 3, Algorithm: dns.ECDSAP256SHA256}
+		if _, err := other.Generate(256); err != nil {
 			t.Fatal(err)
 		}
-		z.mu.Lock()
-		z.put(sig)
-		z.mu.Unlock()
+		of = other
 	}
+	ds := of.ToDS(dns.SHA256)
+	ds.Hdr.Ttl = 300
+	z.mu.Lock()
+	z.put(ds)
+	z.mu.Unlock()
+	signer := pk
+	if forged {
+		k := &dns.DNSKEY{Hdr: pk.key.Hdr, Flags: 257, Protocol: 3, Algorithm: dns.ECDSAP256SHA256}
+		priv, err := k.Generate(256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signer = zoneKey{k, priv.(crypto.Signer)}
+	}
+	z.signSet(t, parent, signer, []dns.RR{ds}, time.Now().Add(-time.Hour), time.Now().Add(30*24*time.Hour))
 }
 
 func (z *zoneServer) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {

@@ -128,6 +128,9 @@ func (c *Checker) webChecks(ctx context.Context, t Target) site {
 	var https *page
 	if err == nil {
 		https, err = c.follow(ctx, cl, t.HTTPS)
+		// The TLS probes next open their own connections: the page's must
+		// not stay open beside them (one connection at a time per host).
+		cl.CloseIdleConnections()
 	}
 	if err != nil {
 		s.results = append(s.results, result("https-reachable", Fail, fmt.Sprintf("%s: %v", t.HTTPS, err)))

@@ -3,16 +3,19 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/incident"
+	"github.com/qalxan/qalxan/internal/notify"
 )
 
 // TakedownReminder is one overdue take-down request that was just chased:
-// written in its incident's journal, with what a mail to the assignee
-// needs.
+// written in its incident's journal, and mailed to the assignee (through
+// the outbox) when they have an address.
 type TakedownReminder struct {
 	Takedown    incident.Takedown
 	IncidentRef string
@@ -55,6 +58,9 @@ func (s *Store) RemindTakedowns(ctx context.Context, every time.Duration) ([]Tak
 			if err := s.insertJournal(ctx, tx, t.IncidentID, []incident.Entry{{At: now, Actor: actorName(auth.System), Kind: incident.EntryLink, Text: text}}); err != nil {
 				return err
 			}
+			if err := s.mailTakedownOverdue(ctx, tx, rm, now); err != nil {
+				return err
+			}
 			return s.audit(ctx, tx, auth.System, "incident.takedown_remind", "incident", t.IncidentID, 0, nil, map[string]any{"takedown": t.ID})
 		})
 		if err != nil {
@@ -65,4 +71,26 @@ func (s *Store) RemindTakedowns(ctx context.Context, every time.Duration) ([]Tak
 		}
 	}
 	return out, nil
+}
+
+// mailTakedownOverdue queues the reminder to the incident's assignee, in
+// their language, when they have an address: one mail per reminder.
+func (s *Store) mailTakedownOverdue(ctx context.Context, tx *sql.Tx, rm TakedownReminder, now time.Time) error {
+	if rm.Assignee == "" {
+		return nil
+	}
+	var email, lang string
+	err := tx.QueryRowContext(ctx, `SELECT email, language FROM users WHERE name = $1 AND NOT disabled`, rm.Assignee).Scan(&email, &lang)
+	if errors.Is(err, sql.ErrNoRows) || email == "" {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("storage: assignee of %s: %w", rm.IncidentRef, err)
+	}
+	t := rm.Takedown
+	return s.queueMail(ctx, tx, notify.PersonalMail{
+		Key:  fmt.Sprintf("takedown:%d:overdue:%d", t.ID, now.Unix()),
+		Kind: notify.TakedownOverdue, To: email, Language: lang,
+		Data: map[string]string{"id": strconv.FormatInt(t.IncidentID, 10), "ref": rm.IncidentRef, "takedown": strconv.FormatInt(t.ID, 10),
+			"provider": t.Provider, "subject": t.Subject, "sent": t.SentAt.UTC().Format("2006-01-02 15:04 UTC")}})
 }

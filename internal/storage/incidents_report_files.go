@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/qalxan/qalxan/internal/auth"
@@ -81,6 +82,11 @@ func (s *Store) OpenReportFile(ctx context.Context, actor auth.Actor, reportID, 
 	if err := mayReadIntake(actor); err != nil {
 		return incident.ReportFile{}, err
 	}
+	// A reporter's screenshot is their personal data as much as their
+	// name: a phishing SMS shows their number, a leak what leaked.
+	if err := mayDo(actor, auth.ReadPersonal); err != nil {
+		return incident.ReportFile{}, errs.E(errs.Forbidden, "a report's files may hold the reporter's personal data: only staff with incidents.personal open them")
+	}
 	f, err := scanReportFile(s.db.QueryRowContext(ctx, `SELECT `+reportFileColumns+` FROM incident_report_files WHERE id = $1 AND report_id = $2`,
 		fileID, reportID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -96,4 +102,52 @@ func (s *Store) OpenReportFile(ctx context.Context, actor auth.Actor, reportID, 
 		return f, fmt.Errorf("storage: report file %d: the stored bytes no longer match their SHA-256", fileID)
 	}
 	return f, s.Audit(ctx, actor, "report.file_export", "incident_report", reportID, 0, map[string]any{"file_id": fileID, "sha256": f.SHA256})
+}
+
+// fillReportExtras sets the files and the extra observables of a page of
+// reports, two queries for the page.
+func (s *Store) fillReportExtras(ctx context.Context, rs []incident.Report) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	pos := map[int64]int{}
+	var a args
+	ph := make([]string, len(rs))
+	for i, r := range rs {
+		pos[r.ID] = i
+		ph[i] = a.add(r.ID)
+	}
+	in := strings.Join(ph, ", ")
+	rows, err := s.db.QueryContext(ctx, `SELECT `+reportFileColumns+` FROM incident_report_files WHERE report_id IN (`+in+`) ORDER BY id`, a...)
+	if err != nil {
+		return fmt.Errorf("storage: report files: %w", err)
+	}
+	for rows.Next() {
+		f, err := scanReportFile(rows)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("storage: report files: %w", err)
+		}
+		r := &rs[pos[f.ReportID]]
+		r.Files = append(r.Files, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: report files: %w", err)
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT report_id, kind, value FROM incident_report_observables WHERE report_id IN (`+in+`) ORDER BY report_id, kind, value`, a...)
+	if err != nil {
+		return fmt.Errorf("storage: report observables: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var kind, value string
+		if err := rows.Scan(&id, &kind, &value); err != nil {
+			return fmt.Errorf("storage: report observables: %w", err)
+		}
+		r := &rs[pos[id]]
+		r.Extra = append(r.Extra, incident.ReportObservable{Kind: incident.Kind(kind), Value: value})
+	}
+	return rows.Err()
 }

@@ -21,6 +21,12 @@ import (
 // Files (screenshots, checked by incident.CheckScreenshot) are stored
 // with it in the same transaction.
 func (s *Store) SubmitIntake(ctx context.Context, actor auth.Actor, r *incident.Report, files ...incident.ReportFile) (string, error) {
+	return s.submitIntake(ctx, actor, r, files, nil)
+}
+
+// submitIntake is SubmitIntake with more to store in its transaction
+// (then, which may refuse the whole).
+func (s *Store) submitIntake(ctx context.Context, actor auth.Actor, r *incident.Report, files []incident.ReportFile, then func(*sql.Tx) error) (string, error) {
 	if actor.Role != "" {
 		if err := mayDo(actor, auth.SubmitReports); err != nil {
 			return "", err
@@ -43,6 +49,14 @@ func (s *Store) SubmitIntake(ctx context.Context, actor auth.Actor, r *incident.
 			return fmt.Errorf("storage: submit report: %w", err)
 		}
 		if r.Files, err = s.insertReportFiles(ctx, tx, r.ID, r.ReceivedAt, files); err != nil {
+			return err
+		}
+		if then != nil {
+			if err := then(tx); err != nil {
+				return err
+			}
+		}
+		if err := s.mailReceived(ctx, tx, r, code); err != nil {
 			return err
 		}
 		// The reporter's personal data stays out of the audit log.
@@ -155,6 +169,9 @@ func (s *Store) ListIntake(ctx context.Context, actor auth.Actor, f IntakeFilter
 	for i, r := range out {
 		ids[i] = r.ID
 	}
+	if err := s.fillReportExtras(ctx, out); err != nil {
+		return nil, 0, err
+	}
 	if err := s.Audit(ctx, actor, "report.read", "incident_report", 0, 0, map[string]any{"ids": ids}); err != nil {
 		return nil, 0, err
 	}
@@ -187,6 +204,9 @@ func (s *Store) GetIntake(ctx context.Context, actor auth.Actor, id int64) (*inc
 		return nil, fmt.Errorf("storage: get report %d: %w", id, err)
 	}
 	if r.Files, err = s.reportFiles(ctx, id); err != nil {
+		return nil, err
+	}
+	if r.Extra, err = s.reportObservables(ctx, s.db, id); err != nil {
 		return nil, err
 	}
 	if err := s.Audit(ctx, actor, "report.read", "incident_report", id, 0, nil); err != nil {
@@ -230,6 +250,9 @@ func (s *Store) TriageIntake(ctx context.Context, actor auth.Actor, rules incide
 		}
 		if r.Status != incident.ReportNew {
 			return errs.E(errs.Conflict, "report %d was already triaged (%s)", id, r.Status)
+		}
+		if r.Extra, err = s.reportObservables(ctx, tx, r.ID); err != nil {
+			return err
 		}
 		now := s.Now().UTC()
 		status, incID, reason := incident.ReportAccepted, int64(0), ""
@@ -292,6 +315,9 @@ func (s *Store) TriageIntake(ctx context.Context, actor auth.Actor, rules incide
 		if _, err := tx.ExecContext(ctx, `UPDATE incident_reports SET status = $1, incident_id = $2, reject_reason = $3, triaged_at = $4, triaged_by = $5 WHERE id = $6`,
 			string(status), nullID(incID), reason, now, actorName(actor), id); err != nil {
 			return fmt.Errorf("storage: triage report %d: %w", id, err)
+		}
+		if err := s.mailReportStatus(ctx, tx, 0, id); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, actor, "report.triage", "incident_report", id, 0, map[string]any{"status": r.Status},
 			map[string]any{"status": status, "incident_id": incID, "reason": reason})

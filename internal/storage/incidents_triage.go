@@ -66,3 +66,17 @@ func (s *Store) TriageDuplicate(ctx context.Context, actor auth.Actor, rules inc
 	}
 	return s.TriageIntake(ctx, actor, rules, id, Triage{Reject: fmt.Sprintf("duplicate of report %d", of)})
 }
+
+// WaitingReports counts the reports waiting for triage: a number for the
+// incident list's button, no personal data, so not audited. Only those
+// who may read the queue get it.
+func (s *Store) WaitingReports(ctx context.Context, actor auth.Actor) (int, error) {
+	if err := mayReadIntake(actor); err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM incident_reports WHERE status = $1`, string(incident.ReportNew)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: count waiting reports: %w", err)
+	}
+	return n, nil
+}

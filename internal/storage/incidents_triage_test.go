@@ -9,6 +9,7 @@ import (
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/errs"
 	"github.com/qalxan/qalxan/internal/incident"
+	"github.com/qalxan/qalxan/internal/notify"
 	"github.com/qalxan/qalxan/internal/storage"
 	"github.com/qalxan/qalxan/internal/storage/storagetest"
 )
@@ -70,6 +71,12 @@ func TestTriageDuplicateAndCorrelation(t *testing.T) {
 		}
 		if _, err := s.TriageDuplicate(ctx, agencyActor(bank.ID), rules, r3.ID, r1.ID); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("agency marks a duplicate: got %v, want forbidden", err)
+		}
+		if n, err := s.WaitingReports(ctx, staff); err != nil || n != 1 {
+			t.Errorf("waiting reports: got %d, %v; want 1 (report %d)", n, err, r3.ID)
+		}
+		if _, err := s.WaitingReports(ctx, agencyActor(bank.ID)); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("agency counts the queue: got %v, want forbidden", err)
 		}
 	})
 }
@@ -170,7 +177,18 @@ func TestTakedownReminders(t *testing.T) {
 	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
 		now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 		s.Now = func() time.Time { return now }
+		ana := &auth.User{Name: "ana", Role: auth.Analyst, Email: "ana@cert.example", Language: "en"}
+		if err := s.CreateUser(ctx, analyst, ana); err != nil {
+			t.Fatal(err)
+		}
 		in := openIncident(t, s, vishing("Phishing site"))
+		if _, err := s.AssignIncident(ctx, staff, rules, in.ID, "ana", ""); err != nil {
+			t.Fatal(err)
+		}
+		// The assignment's own mail is not what this test is about.
+		if _, err := s.ClaimMail(ctx, now, time.Hour, 10); err != nil {
+			t.Fatal(err)
+		}
 		td := func(subject string) incident.Takedown {
 			t.Helper()
 			x, err := s.CreateTakedown(ctx, staff, rules, in.ID, incident.Takedown{TargetKind: incident.TargetHosting, Provider: "Host", Subject: subject})
@@ -203,8 +221,14 @@ func TestTakedownReminders(t *testing.T) {
 			t.Errorf("before the interval: got %d reminders", len(got))
 		}
 		got := remind(start.Add(49 * time.Hour))
-		if len(got) != 1 || got[0].Takedown.ID != sent.ID || got[0].IncidentRef != in.Ref {
+		if len(got) != 1 || got[0].Takedown.ID != sent.ID || got[0].IncidentRef != in.Ref || got[0].Assignee != "ana" {
 			t.Fatalf("after the interval: got %+v, want the one sent request", got)
+		}
+		// The assignee is told by mail, in their language.
+		mails, err := s.ClaimMail(ctx, now, time.Hour, 10)
+		if err != nil || len(mails) != 1 || mails[0].Kind != notify.TakedownOverdue || mails[0].To != "ana@cert.example" ||
+			mails[0].Language != "en" || mails[0].Data["ref"] != in.Ref || mails[0].Data["takedown"] != fmt.Sprint(sent.ID) {
+			t.Fatalf("outbox after the reminder: got %+v, %v", mails, err)
 		}
 		if got := remind(start.Add(60 * time.Hour)); len(got) != 0 {
 			t.Errorf("again within the interval: got %d reminders", len(got))

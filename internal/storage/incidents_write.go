@@ -90,6 +90,9 @@ func (s *Store) createIncident(ctx context.Context, tx *sql.Tx, actor auth.Actor
 	if err := s.setIncidentOrgs(ctx, tx, in.ID, in.OrgIDs); err != nil {
 		return in, err
 	}
+	if err := s.mailAssignee(ctx, tx, &in, actorName(actor)); err != nil {
+		return in, err
+	}
 	journal := []incident.Entry{{At: now, Actor: in.CreatedBy, Kind: incident.EntryStatus, To: string(incident.New),
 		Text: fmt.Sprintf("opened as %s, severity %s (score %d)", in.Classification, in.Severity, in.Assessed.Score)}}
 	if !n.NoPlaybook {
@@ -211,6 +214,9 @@ func (s *Store) changeIncident(ctx context.Context, actor auth.Actor, rules inci
 		}
 		in.UpdatedAt = now
 		if err := s.updateIncident(ctx, tx, in); err != nil {
+			return err
+		}
+		if err := s.mailOnChange(ctx, tx, &before, in, actorName(actor)); err != nil {
 			return err
 		}
 		if !slices.Equal(allOrgs, in.OrgIDs) {

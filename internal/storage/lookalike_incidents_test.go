@@ -139,3 +139,56 @@ func TestLookalikeSourceState(t *testing.T) {
 		}
 	})
 }
+
+// TestCandidateIncidentRace: several nodes (goroutines here) opening the
+// incident of one candidate at once open one incident between them.
+func TestCandidateIncidentRace(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		rules := incident.DefaultRules()
+		bank := mustCreate(t, s, org("examplebank"))
+		b := storage.Brand{Brand: lookalike.Brand{Name: "Example Bank", Domains: []string{"examplebank.az"}}, OrgID: bank.ID}
+		if err := s.CreateBrand(ctx, analyst, &b); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := lookalike.NewMatcher([]lookalike.Brand{b.Brand})
+		r, _ := m.Match(lookalike.Observation{Domain: "examplebank-login.xyz"})
+		if _, err := s.RecordCandidates(ctx, []lookalike.Match{r}); err != nil {
+			t.Fatal(err)
+		}
+		cs, _, _ := s.ListCandidates(ctx, auth.Everything, storage.CandidateFilter{})
+		const n = 4
+		ids := make(chan int64, n)
+		created := make(chan bool, n)
+		errc := make(chan error, n)
+		for range n {
+			go func() {
+				in, c, err := s.OpenCandidateIncident(ctx, analyst, rules, cs[0].ID)
+				ids <- in.ID
+				created <- c
+				errc <- err
+			}()
+		}
+		first, news := int64(0), 0
+		for range n {
+			id, c, err := <-ids, <-created, <-errc
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == 0 {
+				first = id
+			}
+			if id != first {
+				t.Errorf("got incidents %d and %d for one candidate", first, id)
+			}
+			if c {
+				news++
+			}
+		}
+		if news != 1 {
+			t.Errorf("got %d incidents created, want 1", news)
+		}
+		if n, _ := s.CountIncidents(ctx, auth.Everything, rules, storage.IncidentFilter{}); n != 1 {
+			t.Errorf("got %d incidents stored, want 1", n)
+		}
+	})
+}

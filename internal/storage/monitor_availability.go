@@ -112,14 +112,16 @@ func percentile(sorted []int64, p int) int64 {
 	return sorted[max(rank, 1)-1]
 }
 
-// MonitorUptimes is the 30-day uptime of every resource of an
-// organisation in scope, by resource id: the organisation scorecard's
-// column.
+// MonitorUptimes is the 30-day uptime of every resource in scope (of
+// orgID when it is not 0), by resource id: a column of the scorecards.
 func (s *Store) MonitorUptimes(ctx context.Context, sc auth.Scope, orgID int64, now time.Time) (map[int64]Uptime, error) {
 	var a args
 	q := `SELECT m.resource_id, COUNT(*), SUM(CASE WHEN m.up THEN 1 ELSE 0 END) FROM monitor_runs m JOIN orgs o ON o.id = m.org_id
-		WHERE m.org_id = ` + a.add(orgID) + ` AND m.started_at >= ` + a.add(now.UTC().AddDate(0, 0, -availabilityDays)) +
-		` AND ` + scopeCond(sc, &a, "o.id", "o.tlp_rank") + ` GROUP BY m.resource_id`
+		WHERE m.started_at >= ` + a.add(now.UTC().AddDate(0, 0, -availabilityDays)) + ` AND ` + scopeCond(sc, &a, "o.id", "o.tlp_rank")
+	if orgID != 0 {
+		q += ` AND m.org_id = ` + a.add(orgID)
+	}
+	q += ` GROUP BY m.resource_id`
 	rows, err := s.db.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: uptimes of org %d: %w", orgID, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/errs"
+	"github.com/qalxan/qalxan/internal/finding"
 )
 
 // MonitorContent is what content-changed knows of a resource's landing
@@ -94,7 +95,8 @@ func (s *Store) AcceptMonitorContent(ctx context.Context, actor auth.Actor, reso
 	var out *MonitorContent
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var orgID int64
-		err := tx.QueryRowContext(ctx, `SELECT org_id FROM resources WHERE id = $1`, resourceID).Scan(&orgID)
+		var value string
+		err := tx.QueryRowContext(ctx, `SELECT org_id, value FROM resources WHERE id = $1`, resourceID).Scan(&orgID, &value)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.E(errs.NotFound, "resource %d not found", resourceID)
 		}
@@ -116,7 +118,48 @@ func (s *Store) AcceptMonitorContent(ctx context.Context, actor auth.Actor, reso
 			return fmt.Errorf("storage: accept content of resource %d: %w", resourceID, err)
 		}
 		out = &after
+		if err := s.settleContentFinding(ctx, tx, actor, orgID, value); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, actor, "monitor.accept_content", "resource", resourceID, orgID, before, after)
 	})
 	return out, err
+}
+
+// contentFinding is the identifier of the finding content-changed opens.
+const contentFinding = "monitor/content-changed"
+
+// settleContentFinding closes the resource's active content-changed
+// finding: the change it reported was the agency's own. It goes through
+// resolved (by the actor who accepted) to closed, as a verified fix does,
+// so that the next unexpected change reopens it rather than being
+// silenced as a false positive would be.
+func (s *Store) settleContentFinding(ctx context.Context, tx *sql.Tx, actor auth.Actor, orgID int64, resource string) error {
+	key := finding.Key{OrgID: orgID, Resource: resource, Identifier: contentFinding}
+	known, err := s.findingsByKey(ctx, tx, []finding.Key{key})
+	if err != nil {
+		return err
+	}
+	f := known[key]
+	if f == nil || (!f.Status.Active() && f.Status != finding.Resolved) {
+		return nil
+	}
+	now := s.Now().UTC()
+	reason := "the page's new content was accepted as its baseline by " + actorName(actor)
+	var changes []finding.Change
+	if f.Status != finding.Resolved {
+		ch, err := finding.Move(f, finding.Action{To: finding.Resolved, Actor: actorName(actor), Reason: reason}, now)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, ch)
+	}
+	ch, err := finding.Move(f, finding.Action{To: finding.Closed, Actor: finding.SystemActor, Reason: reason}, now)
+	if err != nil {
+		return err
+	}
+	if err := s.updateFinding(ctx, tx, f, now); err != nil {
+		return err
+	}
+	return s.insertChanges(ctx, tx, append(changes, ch))
 }

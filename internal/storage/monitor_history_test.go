@@ -151,6 +151,12 @@ func TestOrgMonitor(t *testing.T) {
 		if u := byID[host].Uptime; u.Runs != 2 || u.Up != 1 || u.Percent != 50 {
 			t.Errorf("host uptime: got %+v, want 1 of 2", u)
 		}
+		if all, err := s.MonitorUptimes(ctx, auth.Everything, 0, fday(2)); err != nil || len(all) != 4 {
+			t.Errorf("uptimes of every org: got %v, %v; want 4 resources", all, err)
+		}
+		if mine, err := s.MonitorUptimes(ctx, auth.Scope{OrgIDs: []int64{b.ID}}, 0, fday(2)); err != nil || len(mine) != 1 {
+			t.Errorf("uptimes as b: got %v, %v; want b's one resource", mine, err)
+		}
 		// Another agency's scope sees nothing of a's scorecard.
 		m, err = s.GetOrgMonitor(ctx, auth.Scope{OrgIDs: []int64{b.ID}}, a.ID, fday(2))
 		if err != nil || len(m.Resources) != 0 || m.Score != -1 {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -34,30 +33,10 @@ func (h *handler) findingExport(w http.ResponseWriter, r *http.Request, u *auth.
 		h.fail(w, r, u, err)
 		return
 	}
-	name := "qalxan-findings-" + h.Store.Now().In(h.Location).Format("2006-01-02") + ".csv"
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	cw := csv.NewWriter(w)
-	cw.Write(findingCSVColumns)
-	rows := 0
-	for {
-		for _, fd := range page {
-			cw.Write(findingCSVRow(fd))
-		}
-		rows += len(page)
-		cw.Flush()
-		if next == 0 || rows >= maxExportRows || cw.Error() != nil {
-			return
-		}
-		sf.BeforeID = next
-		if page, next, err = h.Store.ListFindings(r.Context(), sc, sf); err != nil {
-			// The header is sent: log it and cut the file short.
-			if r.Context().Err() == nil {
-				h.Log.Error("ui: findings export failed", "after_rows", rows, "err", err)
-			}
-			panic(http.ErrAbortHandler)
-		}
-	}
+	streamCSV(h, w, r, "findings", findingCSVColumns, page, next, func(before int64) ([]finding.Finding, int64, error) {
+		sf.BeforeID = before
+		return h.Store.ListFindings(r.Context(), sc, sf)
+	}, findingCSVRow)
 }
 
 var findingCSVColumns = []string{"id", "org", "resource", "identifier", "taxonomy", "type", "source", "severity", "status",

@@ -28,7 +28,7 @@ var incidentEditActions = map[string]auth.Permission{
 
 // incidentEditFields maps the domain's field names to the forms' fields.
 var incidentEditFields = map[string]string{
-	"title": "title", "description": "description", "tlp": "tlp", "pap": "pap", "tags": "tags", "owner_team": "team", "team": "team",
+	"title": "title", "description": "description", "tlp": "tlp", "pap": "pap", "tags": "tags", "org_ids": "orgs", "owner_team": "team", "team": "team",
 	"assignee": "assignee", "people_affected": "people_affected", "financial_loss": "financial_loss", "outage_minutes": "outage_minutes",
 	"link_kind": "link_kind", "target": "target", "target_kind": "target_kind", "provider": "provider", "contact": "contact",
 	"subject": "subject", "language": "language", "status": "status", "reason": "reason", "note": "note",
@@ -46,7 +46,23 @@ func (h *handler) incidentEdit(ctx context.Context, r *http.Request, u *auth.Use
 		if tags == nil {
 			tags = []string{}
 		}
-		_, err := h.Store.UpdateIncident(ctx, act, rules, id, storage.IncidentPatch{Title: &title, Description: &desc, TLP: &label, PAP: &pap, Tags: &tags})
+		p := storage.IncidentPatch{Title: &title, Description: &desc, TLP: &label, PAP: &pap, Tags: &tags}
+		// The organisations change only when the form has the field (a
+		// form without it, or an older page, leaves them as they are).
+		if _, present := r.PostForm["orgs"]; present {
+			orgs, ok := h.orgIDsOf(ctx, auth.ScopeFor(u), val("orgs"), lang, "orgs", fm)
+			if !ok {
+				return nil
+			}
+			cur, err := h.Store.GetIncident(ctx, auth.ScopeFor(u), rules, id)
+			if err != nil {
+				return err
+			}
+			if !slices.Equal(orgs, cur.OrgIDs) {
+				p.OrgIDs = &orgs
+			}
+		}
+		_, err := h.Store.UpdateIncident(ctx, act, rules, id, p)
 		if errs.Is(err, errs.Invalid) && errs.FieldOf(err) == "" && err.Error() == "nothing to change" {
 			return nil // the form was sent unchanged: nothing to say
 		}
@@ -140,3 +156,7 @@ func (h *handler) fillIncidentEdit(r *http.Request, sc auth.Scope, v *incidentVi
 
 // Tags is the incident's tags as the edit form shows them.
 func (v *incidentView) Tags() string { return strings.Join(v.Incident.Tags, ", ") }
+
+// OrgNames is the incident's affected organisations as the edit form
+// shows them.
+func (v *incidentView) OrgNames() string { return strings.Join(v.Incident.Orgs, ", ") }

@@ -53,6 +53,13 @@ func TestIncidentPageActions(t *testing.T) {
 	a.post(loc+"/edit", url.Values{"title": {"Renamed: calls to MDT staff"}, "description": {"Callers claim to be the ministry's IT"},
 		"tlp": {"green"}, "pap": {"green"}, "tags": {"vishing, staff"}}).want(t, http.StatusSeeOther)
 
+	// The affected organisations, by short name: an unknown one is said.
+	a.post(loc+"/edit", url.Values{"title": {"Renamed: calls to MDT staff"}, "tlp": {"green"}, "pap": {"green"}, "tags": {"vishing, staff"},
+		"orgs": {"mdt, nosuch"}}).want(t, http.StatusBadRequest).contains(t, `value="mdt, nosuch"`, "Bu qısa adla təşkilat yoxdur.")
+	a.post(loc+"/edit", url.Values{"title": {"Renamed: calls to MDT staff"}, "description": {"Callers claim to be the ministry's IT"},
+		"tlp": {"green"}, "pap": {"green"}, "tags": {"vishing, staff"}, "orgs": {"mdt, bsu"}}).want(t, http.StatusSeeOther)
+	a.get(loc).want(t, http.StatusOK).contains(t, `value="bsu, mdt"`)
+
 	// Assign: only to an active user.
 	a.post(loc+"/assign", url.Values{"assignee": {"nobody-here"}, "team": {"incident-response"}}).want(t, http.StatusBadRequest).contains(t, `value="nobody-here"`)
 	a.post(loc+"/assign", url.Values{"assignee": {"analyst"}, "team": {"fraud"}}).want(t, http.StatusSeeOther)

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,30 +36,10 @@ func (h *handler) incidentExport(w http.ResponseWriter, r *http.Request, u *auth
 		h.fail(w, r, u, err)
 		return
 	}
-	name := "qalxan-incidents-" + h.Store.Now().In(h.Location).Format("2006-01-02") + ".csv"
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	cw := csv.NewWriter(w)
-	cw.Write(incidentCSVColumns)
-	rows := 0
-	for {
-		for _, in := range page {
-			cw.Write(incidentCSVRow(in))
-		}
-		rows += len(page)
-		cw.Flush()
-		if next == 0 || rows >= maxExportRows || cw.Error() != nil {
-			return
-		}
-		sf.BeforeID = next
-		if page, next, err = h.Store.ListIncidents(r.Context(), sc, rules, sf); err != nil {
-			// The header is sent: log it and cut the file short.
-			if r.Context().Err() == nil {
-				h.Log.Error("ui: incidents export failed", "after_rows", rows, "err", err)
-			}
-			panic(http.ErrAbortHandler)
-		}
-	}
+	streamCSV(h, w, r, "incidents", incidentCSVColumns, page, next, func(before int64) ([]incident.Incident, int64, error) {
+		sf.BeforeID = before
+		return h.Store.ListIncidents(r.Context(), sc, rules, sf)
+	}, incidentCSVRow)
 }
 
 var incidentCSVColumns = []string{"ref", "title", "status", "severity", "score", "taxonomy", "type", "identifier", "category", "tlp", "pap",

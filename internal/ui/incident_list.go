@@ -33,6 +33,7 @@ type incidentListView struct {
 	ViewForm  *viewForm
 	Query     string // the filter as a query string, for saving it
 	ExportURL string
+	Waiting   int // reports waiting for triage (staff)
 }
 
 type incidentRow struct {

@@ -157,6 +157,11 @@ func (h *handler) triageDecide(w http.ResponseWriter, r *http.Request, u *auth.U
 	switch decision {
 	case "open":
 		in := &incident.Incident{Title: val("title"), TLP: tlp.Label(val("tlp"))}
+		orgs, ok := h.orgIDsOf(ctx, auth.ScopeFor(u), val("orgs"), lang, "orgs", fm)
+		if !ok {
+			break
+		}
+		in.OrgIDs = orgs
 		rep, err = h.Store.TriageIntake(ctx, act, rules, id, storage.Triage{New: in})
 	case "link":
 		ref := val("ref")
@@ -205,7 +210,7 @@ func (h *handler) triageDecide(w http.ResponseWriter, r *http.Request, u *auth.U
 		fm.General = i18n.T(lang, "triage.already")
 		h.renderTriage(w, r, u, http.StatusConflict, id, decision, fm)
 	case code == errs.Invalid:
-		fm.setError(lang, err, map[string]string{"title": "title", "tlp": "tlp", "incident_id": "ref", "duplicate_of": "duplicate_of", "reason": "reason"})
+		fm.setError(lang, err, map[string]string{"title": "title", "tlp": "tlp", "org_ids": "orgs", "incident_id": "ref", "duplicate_of": "duplicate_of", "reason": "reason"})
 		h.renderTriage(w, r, u, http.StatusBadRequest, id, decision, fm)
 	default:
 		h.fail(w, r, u, err)

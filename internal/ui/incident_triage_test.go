@@ -43,7 +43,7 @@ func TestTriageQueue(t *testing.T) {
 	if strings.Index(page.body, "report-"+itoa(r5.ID)) > strings.Index(page.body, "report-"+itoa(r1.ID)) {
 		t.Error("the queue is not newest first")
 	}
-	f.as(t, "analyst").get("/incidents").want(t, http.StatusOK).contains(t, `href="/incidents/triage"`)
+	f.as(t, "analyst").get("/incidents").want(t, http.StatusOK).contains(t, `href="/incidents/triage"`, `<span class="count" id="triage-waiting">5</span>`)
 
 	// Every read of the queue is in the audit log, as the API's are.
 	if es, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: "analyst", Action: "report.read"}); len(es) == 0 {
@@ -52,9 +52,13 @@ func TestTriageQueue(t *testing.T) {
 
 	// Open a new incident from the phishing report: its URL becomes an
 	// observable, and the page goes to the new incident.
-	resp := a.post("/incidents/triage/"+itoa(r2.ID)+"/open", url.Values{"title": {"Kapital Bank bonus phishing"}, "tlp": {"green"}})
+	a.post("/incidents/triage/"+itoa(r2.ID)+"/open", url.Values{"title": {"Kapital Bank bonus phishing"}, "orgs": {"nosuch"}}).
+		want(t, http.StatusBadRequest).contains(t, `value="nosuch"`, `value="Kapital Bank bonus phishing"`)
+	resp := a.post("/incidents/triage/"+itoa(r2.ID)+"/open", url.Values{"title": {"Kapital Bank bonus phishing"}, "tlp": {"green"}, "orgs": {"mdt"}})
 	resp.want(t, http.StatusSeeOther)
 	loc := resp.Header.Get("Location")
+	// Opened for mdt, the case is the mdt officer's to see too.
+	f.as(t, "mdt-officer").get(loc).want(t, http.StatusOK).contains(t, "Kapital Bank bonus phishing")
 	a.get(loc).want(t, http.StatusOK).contains(t, "Kapital Bank bonus phishing", "https://kapital-bonus.example/login", "opened from report "+itoa(r2.ID))
 
 	// A second report of the same page is marked a duplicate of the first,
@@ -83,9 +87,15 @@ func TestTriageQueue(t *testing.T) {
 	a.get("/incidents/triage?status=bogus").want(t, http.StatusBadRequest)
 	a.get("/incidents/triage?category=bogus").want(t, http.StatusBadRequest)
 
-	// An auditor reads the queue but decides nothing.
+	// Staff's reading of reporters' personal data is audited as such.
+	if es, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: "analyst", Action: "incident.personal_read"}); len(es) == 0 {
+		t.Error("showing reporters' personal data was not audited")
+	}
+	// An auditor reads the queue, without the reporters' personal data,
+	// and decides nothing.
 	aud := f.as(t, "auditor")
-	aud.get("/incidents/triage").want(t, http.StatusOK).contains(t, "report-"+itoa(r5.ID)).lacks(t, "/incidents/triage/"+itoa(r5.ID)+"/")
+	aud.get("/incidents/triage?status=all").want(t, http.StatusOK).contains(t, "report-"+itoa(r5.ID), incident.Redacted).
+		lacks(t, "/incidents/triage/"+itoa(r5.ID)+"/", "Aysel Quliyeva", "aysel@example.az")
 	aud.post("/incidents/triage/"+itoa(r5.ID)+"/reject", url.Values{"reason": {"x"}}).want(t, http.StatusForbidden)
 
 	// Agency and partner users never see reports: the reporters' personal

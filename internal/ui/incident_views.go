@@ -89,6 +89,11 @@ func (h *handler) fillIncidentViews(r *http.Request, u *auth.User, f incidentFil
 	if v.Query != "" {
 		v.ExportURL += "?" + v.Query
 	}
+	if u.Role.Can(auth.ReadReports) {
+		if v.Waiting, err = h.Store.WaitingReports(r.Context(), actor(r, u)); err != nil && !errs.Is(err, errs.Forbidden) {
+			return err
+		}
+	}
 	if vf == nil {
 		vf = &viewForm{}
 	}

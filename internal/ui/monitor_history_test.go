@@ -72,3 +72,39 @@ func TestMonitorAvailabilityAndContent(t *testing.T) {
 	f.as(t, "auditor").get("/monitor/"+strconv.FormatInt(other, 10)).want(t, http.StatusOK).lacks(t, `<svg class="sparkline"`, "Page content")
 	analyst.post("/monitor/"+strconv.FormatInt(other, 10)+"/baseline", nil).want(t, http.StatusNotFound)
 }
+
+// TestMonitorOrgScorecard: an organisation's scorecard lists its
+// resources with their failing checks and uptime and is graded by the
+// weakest; another agency's is not found, a partner's forbidden.
+func TestMonitorOrgScorecard(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	save := func(org string, i, score int, grade string, up bool, results string) {
+		o := f.orgs[org]
+		r := o.Resources[i]
+		run := storage.MonitorRun{OrgID: o.ID, ResourceID: r.ID, Target: r.Value, StartedAt: time.Now().UTC().Add(-time.Hour), Score: score, Grade: grade,
+			Up: up, TTFBMS: 30, Results: []byte(results)}
+		if err := f.store.SaveMonitorRun(ctx, &run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("mdt", 0, 95, "A", true, `[{"check":"caa","status":"fail"}]`)
+	save("mdt", 2, 45, "C-", true, `[{"check":"exposed-git","status":"fail"},{"check":"open-port","instance":"rdp","status":"fail"},{"check":"hsts","status":"pass"}]`)
+	save("minfin", 0, 20, "F", true, `[]`)
+
+	page := f.as(t, "auditor").get("/monitor/orgs/mdt").want(t, http.StatusOK)
+	page.contains(t, "Organisation grade (its weakest resource): <strong>C- (45)</strong>", "No exposed Git repository", "(rdp)", "(weakest)",
+		"100.0%", `href="/monitor/`+strconv.FormatInt(f.orgs["mdt"].Resources[2].ID, 10)+`"`, `href="/orgs/mdt"`).lacks(t, "minfin")
+
+	officer := f.as(t, "mdt-officer")
+	officer.get("/monitor/orgs/mdt").want(t, http.StatusOK).contains(t, "C- (45)")
+	officer.get("/monitor/orgs/minfin").want(t, http.StatusNotFound).lacks(t, "F (20)", f.orgs["minfin"].Resources[0].Value)
+	officer.get("/monitor/orgs/nosuch").want(t, http.StatusNotFound)
+	f.as(t, "partner").get("/monitor/orgs/mdt").want(t, http.StatusForbidden)
+	f.as(t, "partner").get("/monitor/orgs/minfin").want(t, http.StatusForbidden)
+	// The constituency table links each organisation to its scorecard.
+	f.as(t, "admin").get("/monitor").want(t, http.StatusOK).contains(t, `href="/monitor/orgs/mdt"`, `href="/monitor/orgs/minfin"`, `<td class="num">100.0%</td>`)
+	// An organisation with nothing monitored yet: an empty scorecard.
+	f.as(t, "admin").get("/monitor/orgs/azerenerji").want(t, http.StatusOK).contains(t, "<strong>—</strong>")
+}

@@ -15,9 +15,10 @@ var monitorSorts = []string{"grade", "failed", "org"}
 
 type monitorListView struct {
 	view
-	Sort  string
-	Sorts []string
-	Runs  []storage.MonitorRun
+	Sort   string
+	Sorts  []string
+	Runs   []storage.MonitorRun
+	Uptime map[int64]storage.Uptime // 30 days, by resource id
 }
 
 // monitorList (GET /monitor) is the constituency-wide scorecard table:
@@ -46,6 +47,11 @@ func (h *handler) monitorList(w http.ResponseWriter, r *http.Request, u *auth.Us
 		// A site that did not answer (-1) sorts with the worst.
 		return cmp.Or(cmp.Compare(a.Score, b.Score), cmp.Compare(b.Failed, a.Failed))
 	})
-	v := monitorListView{view: h.newView(w, r, u, "monitor.title", "monitor"), Sort: sort, Sorts: monitorSorts, Runs: runs}
+	up, err := h.Store.MonitorUptimes(r.Context(), auth.ScopeFor(u), 0, h.Store.Now())
+	if err != nil {
+		h.fail(w, r, u, err)
+		return
+	}
+	v := monitorListView{view: h.newView(w, r, u, "monitor.title", "monitor"), Sort: sort, Sorts: monitorSorts, Runs: runs, Uptime: up}
 	h.render(w, r, http.StatusOK, "monitor_list", &v)
 }

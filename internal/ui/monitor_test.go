@@ -36,11 +36,11 @@ func TestMonitorScorecards(t *testing.T) {
 	mdtPath, minfinPath := "/monitor/"+strconv.FormatInt(mdt, 10), "/monitor/"+strconv.FormatInt(minfin, 10)
 
 	admin := f.as(t, "admin")
-	admin.get("/monitor").want(t, http.StatusOK).contains(t, `href="/orgs/mdt"`, `href="/orgs/minfin"`, "B")
+	admin.get("/monitor").want(t, http.StatusOK).contains(t, `href="/monitor/orgs/mdt"`, `href="/monitor/orgs/minfin"`, "B")
 	admin.get(mdtPath).want(t, http.StatusOK).contains(t, "Açıq Git repozitoriyası yoxdur", "/.git/", "Strict-Transport-Security")
 
 	officer := f.as(t, "mdt-officer")
-	officer.get("/monitor").want(t, http.StatusOK).contains(t, `href="/orgs/mdt"`).lacks(t, "minfin")
+	officer.get("/monitor").want(t, http.StatusOK).contains(t, `href="/monitor/orgs/mdt"`).lacks(t, "minfin")
 	officer.get(mdtPath).want(t, http.StatusOK)
 	officer.get(minfinPath).want(t, http.StatusNotFound).lacks(t, f.orgs["minfin"].Resources[0].Value)
 	officer.get("/monitor/x").want(t, http.StatusNotFound)

@@ -67,6 +67,7 @@ func TestPublicReportFormRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	c := f.anon(t)
 	c.lang = "ru"
+	c.get("/login").want(t, http.StatusOK).contains(t, `href="/report"`)
 	c.get("/report").want(t, http.StatusOK).contains(t, "Сообщить об инциденте", `enctype="multipart/form-data"`, `value="vishing"`).
 		lacks(t, "sidebar")
 
@@ -192,4 +193,55 @@ func TestPublicReportsHiddenFromAgencies(t *testing.T) {
 		// Signed in, the public pages show the bare form, never others' data.
 		f.as(t, name).get("/report").want(t, http.StatusOK).lacks(t, "Fake MDT portal", "citizen@example.az")
 	}
+}
+
+// TestReportFilesForStaff: the triage queue lists a report's screenshots;
+// staff download them as attachments in a sandbox, nobody else at all.
+func TestReportFilesForStaff(t *testing.T) {
+	f := newFixture(t)
+	pic := pngBytes(t)
+	f.anon(t).postReport(url.Values{"category": {"phishing"}, "description": {"Fake login page"}, "url": {"https://login-bank.example/"}},
+		upload{"screen shot.png", pic}).want(t, http.StatusCreated)
+	staff := auth.Actor{Name: "analyst", Role: auth.Analyst, Scope: auth.Everything}
+	list, _, err := f.store.ListIntake(context.Background(), staff, storage.IntakeFilter{})
+	if err != nil || len(list) != 1 || len(list[0].Files) != 1 {
+		t.Fatalf("reports with files: %+v, %v", list, err)
+	}
+	link := "/incidents/triage/" + itoa(list[0].ID) + "/files/" + itoa(list[0].Files[0].ID)
+	f.as(t, "analyst").get("/incidents/triage").want(t, http.StatusOK).contains(t, `href="`+link+`"`, "screen shot.png", "image/png")
+	dl := f.as(t, "analyst").get(link).want(t, http.StatusOK)
+	if dl.body != string(pic) || dl.Header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(dl.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("download: %d bytes, headers %v", len(dl.body), dl.Header)
+	}
+	for _, name := range []string{"mdt-officer", "partner", "auditor"} {
+		if r := f.as(t, name).get(link); r.StatusCode == http.StatusOK || strings.Contains(r.body, "PNG") {
+			t.Errorf("%s downloaded a citizen's screenshot: %d", name, r.StatusCode)
+		}
+	}
+	f.anon(t).get(link).want(t, http.StatusSeeOther)
+	f.as(t, "analyst").get("/incidents/triage/"+itoa(list[0].ID)+"/files/999").want(t, http.StatusNotFound)
+	if got, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Action: "report.file_export"}); len(got) != 1 {
+		t.Errorf("exports audited: %d, want 1", len(got))
+	}
+}
+
+// TestPublicReportCrossSiteRefused: a page elsewhere cannot post reports
+// in a visitor's name (the server's cross-origin protection, as for every
+// form), and nothing is stored.
+func TestPublicReportCrossSiteRefused(t *testing.T) {
+	f := newFixture(t)
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/report",
+		strings.NewReader(url.Values{"category": {"other"}, "description": {"forged"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if r := f.anon(t).do(req); r.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST /report: %d, want 403", r.StatusCode)
+	}
+	staff := auth.Actor{Name: "analyst", Role: auth.Analyst, Scope: auth.Everything}
+	if list, _, _ := f.store.ListIntake(context.Background(), staff, storage.IntakeFilter{}); len(list) != 0 {
+		t.Errorf("a forged report was stored: %+v", list)
+	}
+	// Without files, a plain urlencoded form from our own page works too.
+	f.anon(t).post("/report", url.Values{"category": {"other"}, "description": {"typed without a file input"}}).want(t, http.StatusCreated)
 }

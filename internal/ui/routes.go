@@ -51,6 +51,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("POST /incidents/{id}/{action}", h.incidentAct)
 	page("GET /incidents/triage", h.triageQueue)
 	page("POST /incidents/triage/{id}/{decision}", h.triageDecide)
+	page("GET /incidents/triage/{id}/files/{file}", h.reportFile)
 	page("POST /incidents/{id}/evidence", h.incidentEvidence)
 	page("GET /incidents/export.csv", h.incidentExport)
 	page("POST /incidents/views", h.incidentViewSave)
@@ -61,6 +62,7 @@ func (h *handler) routes(mux *http.ServeMux) {
 	page("GET /monitor", h.monitorList)
 	page("GET /monitor/{id}", h.monitorView)
 	page("POST /monitor/{id}/baseline", h.monitorAcceptContent)
+	page("GET /monitor/orgs/{short}", h.monitorOrg)
 
 	// Pages about the whole list sit under /orgs/-/: "-" cannot start a
 	// short name, so no organisation (not even one called "new") is hidden

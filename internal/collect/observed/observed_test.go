@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/qalxan/qalxan/internal/lookalike"
 )
@@ -241,5 +242,50 @@ func TestSourceValidate(t *testing.T) {
 	}
 	if err := (Source{Name: "x", Path: "a", Format: Certstream}).Validate(); err != nil {
 		t.Errorf("valid source: %v", err)
+	}
+}
+
+// TestRun: every source is read at once and then on its interval; Run
+// returns when the context ends, and a failing source does not stop the
+// others.
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.txt")
+	appendFile(t, good, "kapitalbank-login.xyz\n")
+	states := &memStates{}
+	ctx, cancel := context.WithCancel(context.Background())
+	rounds := map[string]int{}
+	var mu sync.Mutex
+	var failed error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Run(ctx, []Source{{Name: "good", Path: good, Every: 20 * time.Millisecond}, {Name: "bad", Path: filepath.Join(dir, "missing"), Every: 20 * time.Millisecond}},
+			states, (&collector{}).sink, func(name string, r Result, err error) {
+				mu.Lock()
+				defer mu.Unlock()
+				rounds[name]++
+				if name == "bad" {
+					failed = err
+				}
+				if name == "good" && rounds[name] == 1 && r.Domains != 1 {
+					t.Errorf("first round of good: got %+v, want 1 domain", r)
+				}
+				if rounds["good"] >= 3 && rounds["bad"] >= 3 {
+					cancel()
+				}
+			})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("Run did not end after its context")
+	}
+	if failed == nil {
+		t.Error("the missing file's rounds reported no error")
+	}
+	if states.domains != 1 {
+		t.Errorf("domains read over all rounds: got %d, want 1 (the file once)", states.domains)
 	}
 }
