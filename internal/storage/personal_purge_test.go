@@ -180,3 +180,20 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestRedactedDescriptionNotSaved: an edit sending back the redaction
+// marker leaves the description as it was.
+func TestRedactedDescriptionNotSaved(t *testing.T) {
+	s := storagetest.SQLite(t)
+	rules := incident.DefaultRules()
+	in, err := s.CreateIncident(ctx, analyst, rules, storage.NewIncident{NoPlaybook: true, Incident: incident.Incident{Title: "Leak",
+		Description: "the details", Classification: incident.ClassOf(incident.CatDataLeak)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	red, title := incident.Redacted, "Leak of records"
+	got, err := s.UpdateIncident(ctx, analyst, rules, in.ID, storage.IncidentPatch{Title: &title, Description: &red})
+	if err != nil || got.Description != "the details" || got.Title != title {
+		t.Errorf("got %q / %q, %v; want the description kept and the title changed", got.Description, got.Title, err)
+	}
+}
