@@ -403,12 +403,27 @@ func TestIncidentStatsBackfill(t *testing.T) {
 				}
 			}
 		}
+		// One from a citizen's report: channel web, reported an hour earlier.
+		clockAt(s, time.Date(2025, 6, 10, 8, 0, 0, 0, time.UTC))
+		rep := incident.Report{Category: incident.CatVishing, Description: "A call asked for my SMS code"}
+		if err := rep.Normalize("AZ"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitIntake(ctx, auth.Actor{Name: "public"}, &rep); err != nil {
+			t.Fatal(err)
+		}
+		clockAt(s, time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC))
+		tr, err := s.TriageIntake(ctx, analyst, rules, rep.ID, storage.Triage{New: &incident.Incident{OrgIDs: []int64{b.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		moveAt(t, s, time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC), tr.IncidentID, incident.Triage)
 		y, _ := stats.ParsePeriod("2025")
 		scopes := []auth.Scope{auth.Everything, {OrgIDs: []int64{b.ID}}}
 		var before []string
 		for _, sc := range scopes {
 			r, err := s.IncidentStats(ctx, sc, storage.StatsQuery{Period: y})
-			if err != nil || r.Opened == 0 || r.TimeToTakedown.Count == 0 {
+			if err != nil || r.Opened == 0 || r.TimeToTakedown.Count == 0 || len(r.ByChannel) != 2 {
 				t.Fatalf("before: got %+v, %v", r, err)
 			}
 			r.Generated = time.Time{}
@@ -423,6 +438,16 @@ func TestIncidentStatsBackfill(t *testing.T) {
 			t.Fatal("0017 has no part counting what is already stored")
 		}
 		_, backfill, _ = strings.Cut(backfill, "\n") // the rest of the comment's line
+		// The channels and first reports, as incidents stored before 0017
+		// had them (the triggers follow), then filled in again.
+		if _, err := s.DB().ExecContext(ctx, `UPDATE incidents SET channel = 'analyst', reported_at = NULL`); err != nil {
+			t.Fatal(err)
+		}
+		i := strings.Index(string(mig), "UPDATE incidents SET")
+		fill := string(mig)[i : i+strings.Index(string(mig)[i:], ";")]
+		if _, err := s.DB().ExecContext(ctx, fill); err != nil {
+			t.Fatalf("channels: %v", err)
+		}
 		if _, err := s.DB().ExecContext(ctx, `DELETE FROM istats_month`); err != nil {
 			t.Fatal(err)
 		}
