@@ -119,6 +119,9 @@ func TestConformance(t *testing.T) {
 		"<p>The ministry shapes the national policy on communications, information technology and the digital economy.</p>" +
 		"<p>Services for citizens: electronic signature, digital government portal, postal services, radio frequencies.</p>" +
 		"<ul><li>News: the broadband programme reached 300 villages this year.</li><li>Contacts: 1 Nizami street, Baku.</li></ul></body></html>"
+	erroring := tlsServer(t, root.leaf(t, leafOpts{}), nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "<h1>Service temporarily unavailable</h1>", http.StatusServiceUnavailable)
+	}))
 	// changedAfter takes a baseline from one run of the page, changes it
 	// to next and checks again against that baseline.
 	changedAfter := func(next string) func() []Result {
@@ -163,6 +166,14 @@ func TestConformance(t *testing.T) {
 			map[string]Status{"content-changed": Pass}},
 		{"content: markup and scripts changed, text the same", changedAfter(strings.ReplaceAll(strings.ReplaceAll(ministry, "<p>", "<p class=\"lead\">"), "var t = 1", "var t = 2")),
 			map[string]Status{"content-changed": Pass}},
+		{"content: an error page is not compared", func() []Result {
+			tg := webTarget(t, erroring.URL, "")
+			s := c.webChecks(ctx, tg)
+			if s.content != nil {
+				t.Error("an error page was fingerprinted")
+			}
+			return s.results
+		}, map[string]Status{"content-changed": Skipped, "https-reachable": Pass}},
 		{"content: the page was replaced", changedAfter("<html><body><h1>Under construction</h1><p>This domain may be for sale. Contact the owner.</p></body></html>"),
 			map[string]Status{"content-changed": Fail, "defacement": Pass}},
 		{"weak headers and exposed files", web(bad.URL, plainOnly.URL), map[string]Status{

@@ -161,8 +161,15 @@ func (c *Checker) webChecks(ctx context.Context, t Target) site {
 	}
 	s.results = append(s.results, headerResults(s.page)...)
 	s.results = append(s.results, c.defacementResult(s.page))
+	s.ttfb = s.page.ttfb
+	if s.page.status < 200 || s.page.status > 299 {
+		// An error or maintenance page says nothing of the site's content,
+		// and must not become its baseline.
+		s.results = append(s.results, result("content-changed", Skipped, fmt.Sprintf("%s answered %d", s.page.url, s.page.status)))
+		return s
+	}
 	fp := fingerprintText(s.page.text())
-	s.ttfb, s.content = s.page.ttfb, &fp
+	s.content = &fp
 	s.results = append(s.results, c.contentResult(s.page, fp, t.Baseline))
 	return s
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/errs"
@@ -81,4 +83,57 @@ func clipText(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// purgeIntakeExtras erases, with a report's reporter fields (the
+// retention purge, PurgePersonalData), what intake kept beside them: the
+// screenshots (their bytes too, when no evidence or other report holds
+// the same file), the sender and subject of the mail it came in, and the
+// address of the mails to the reporter. The observables found in a mail
+// (phishing URLs, the phisher's address) stay: they are the case's, not
+// the reporter's.
+func (s *Store) purgeIntakeExtras(ctx context.Context, tx *sql.Tx, reportIDs []int64) error {
+	for start := 0; start < len(reportIDs); start += 400 {
+		part := reportIDs[start:min(start+400, len(reportIDs))]
+		var a args
+		ph := make([]string, len(part))
+		for i, id := range part {
+			ph[i] = a.add(id)
+		}
+		in := strings.Join(ph, ", ")
+		var shas []string
+		rows, err := tx.QueryContext(ctx, `DELETE FROM incident_report_files WHERE report_id IN (`+in+`) RETURNING sha256`, a...)
+		if err != nil {
+			return fmt.Errorf("storage: purge report files: %w", err)
+		}
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return fmt.Errorf("storage: purge report files: %w", err)
+			}
+			shas = append(shas, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("storage: purge report files: %w", err)
+		}
+		for _, h := range shas {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM evidence_blobs WHERE sha256 = $1
+				AND NOT EXISTS (SELECT 1 FROM incident_evidence WHERE sha256 = $1)
+				AND NOT EXISTS (SELECT 1 FROM incident_report_files WHERE sha256 = $1)`, h); err != nil {
+				return fmt.Errorf("storage: purge report file bytes: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE incident_report_mails SET sender = '', subject = '' WHERE report_id IN (`+in+`)`, a...); err != nil {
+			return fmt.Errorf("storage: purge report mails: %w", err)
+		}
+		for _, id := range part {
+			if _, err := tx.ExecContext(ctx, `UPDATE mail_outbox SET recipient = '', data = '{}' WHERE mail_key LIKE $1`,
+				"report:"+strconv.FormatInt(id, 10)+":%"); err != nil {
+				return fmt.Errorf("storage: purge report mail addresses: %w", err)
+			}
+		}
+	}
+	return nil
 }

@@ -88,3 +88,51 @@ func TestMailIntakeAndOutbox(t *testing.T) {
 		}
 	})
 }
+
+// TestPurgeTakesIntakeExtras: the retention purge takes, with a report's
+// reporter fields, its screenshots (and their bytes), the sender and
+// subject of its mail and the address of the mails to the reporter; the
+// phishing observables found in the mail stay.
+func TestPurgeTakesIntakeExtras(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		clockAt(s, time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC))
+		png := []byte("\x89PNG\r\n\x1a\na screenshot showing the reporter's number")
+		r := incident.Report{Category: incident.CatSMS, Channel: incident.ChannelEmail, Description: "Fwd: SMS", ReporterEmail: "leyla@example.az"}
+		if err := r.Normalize("AZ"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitMailIntake(ctx, &r, incident.MailOrigin{MessageID: "m1@example.az", Sender: "leyla@example.az", Subject: "Fwd: SMS from +994501234567"},
+			[]incident.Observable{{Kind: incident.KindURL, Value: "https://smish.example/pay"}},
+			[]incident.ReportFile{{Name: "sms.png", Size: int64(len(png)), MediaType: "image/png", Data: png}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TriageIntake(ctx, analyst, incident.DefaultRules(), r.ID, storage.Triage{Reject: "not for us"}); err != nil {
+			t.Fatal(err)
+		}
+		clockAt(s, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+		res, err := s.PurgePersonalData(ctx, auth.System, 365*24*time.Hour, false)
+		if err != nil || res.Reports != 1 {
+			t.Fatalf("purge: %+v, %v", res, err)
+		}
+		var files, blobs, seen int
+		var sender, subject string
+		db := s.DB()
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM incident_report_files`).Scan(&files)
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM evidence_blobs`).Scan(&blobs)
+		db.QueryRowContext(ctx, `SELECT sender, subject FROM incident_report_mails WHERE message_id = 'm1@example.az'`).Scan(&sender, &subject)
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM mail_outbox WHERE recipient <> '' OR data <> '{}'`).Scan(&seen)
+		if files != 0 || blobs != 0 || sender != "" || subject != "" || seen != 0 {
+			t.Errorf("after the purge: %d files, %d blobs, sender %q subject %q, %d mails with an address", files, blobs, sender, subject, seen)
+		}
+		// The mail still counts as known: it will not come back as a new report.
+		if _, err := s.SubmitMailIntake(ctx, &r, incident.MailOrigin{MessageID: "m1@example.az"}, nil, nil); !errors.Is(err, storage.ErrDuplicateMail) {
+			t.Errorf("the purged mail again: %v, want ErrDuplicateMail", err)
+		}
+		var obs int
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM incident_report_observables`).Scan(&obs)
+		if obs != 1 {
+			t.Errorf("observables after the purge: %d, want the phishing URL kept", obs)
+		}
+	})
+}

@@ -26,8 +26,6 @@ type PurgeResult struct {
 	Observables    int       `json:"observables"`     // personal observables of personal-data offences, deleted
 	JournalEntries int       `json:"journal_entries"` // notes, observable, report and e-mail entries of personal-data offences
 	Reports        int       `json:"reports"`         // reports whose reporter and words went
-	ReportFiles    int       `json:"report_files"`    // screenshots that came with them, deleted
-	Mails          int       `json:"mails"`           // addresses of the mails to their reporters, and their senders
 	DryRun         bool      `json:"dry_run"`
 }
 
@@ -44,10 +42,7 @@ var errDryRun = errors.New("dry run")
 //     the description, the personal observables (incident.Kind.Personal)
 //     and the text of the journal entries that may quote them;
 //   - of reports received before then that no incident carries (rejected,
-//     or whose incident is gone): the same reporter fields and words;
-//   - of every report so purged, the screenshots that came with it and the
-//     sender and subject of the mail it came in; and the address of the
-//     mails to reporters sent (or failed) before the cutoff.
+//     or whose incident is gone): the same reporter fields and words.
 //
 // What statistics count stays: classification, channel, severity, dates,
 // the incidents themselves. Each incident purged gets a journal line
@@ -98,34 +93,19 @@ func (s *Store) PurgePersonalData(ctx context.Context, actor auth.Actor, retenti
 				(incident_id IN (SELECT i.id FROM incidents i WHERE `+inOld+`))
 				OR (incident_id IS NULL AND status <> 'new' AND received_at < `+b.add(res.Cutoff)+`))
 			RETURNING COALESCE(incident_id, 0), id`, b...)
-		if err := eachID(rows, err, func(id, _ int64) {
+		var reportIDs []int64
+		if err := eachID(rows, err, func(id, rid int64) {
 			res.Reports++
+			reportIDs = append(reportIDs, rid)
 			if id != 0 {
 				note(id, "report")
 			}
 		}); err != nil {
 			return fmt.Errorf("storage: purge reports: %w", err)
 		}
-		// What the intake keeps of purged reports: their screenshots, the
-		// sender and subject of the mail they came in, and the address of
-		// the mails sent to their reporters.
-		purgedReports := `SELECT r.id FROM incident_reports r WHERE r.description = '` + Purged + `'`
-		res.ReportFiles, err = execCount(ctx, tx, `DELETE FROM incident_report_files WHERE report_id IN (`+purgedReports+`)`)
-		if err != nil {
-			return fmt.Errorf("storage: purge report files: %w", err)
+		if err := s.purgeIntakeExtras(ctx, tx, reportIDs); err != nil {
+			return err
 		}
-		n, err := execCount(ctx, tx, `UPDATE incident_report_mails SET sender = '', subject = '' WHERE (sender <> '' OR subject <> '')
-			AND report_id IN (`+purgedReports+`)`)
-		if err != nil {
-			return fmt.Errorf("storage: purge report mails: %w", err)
-		}
-		var c args
-		m, err := execCount(ctx, tx, `UPDATE mail_outbox SET recipient = '' WHERE recipient <> '' AND kind IN ('report-received', 'report-status')
-			AND status IN ('sent', 'failed') AND created_at < `+c.add(res.Cutoff), c...)
-		if err != nil {
-			return fmt.Errorf("storage: purge reporters' mails: %w", err)
-		}
-		res.Mails = n + m
 		now := s.Now().UTC()
 		for id, what := range touched {
 			res.Incidents = append(res.Incidents, id)
@@ -138,7 +118,7 @@ func (s *Store) PurgePersonalData(ctx context.Context, actor auth.Actor, retenti
 		if dryRun {
 			return errDryRun
 		}
-		if len(res.Incidents) == 0 && res.Reports == 0 && res.ReportFiles == 0 && res.Mails == 0 {
+		if len(res.Incidents) == 0 && res.Reports == 0 {
 			return nil
 		}
 		return s.audit(ctx, tx, actor, "incident.personal_purge", "incident", 0, 0, nil, res)
@@ -147,16 +127,6 @@ func (s *Store) PurgePersonalData(ctx context.Context, actor auth.Actor, retenti
 		err = nil
 	}
 	return res, err
-}
-
-// execCount runs a statement and returns how many rows it changed.
-func execCount(ctx context.Context, tx *sql.Tx, q string, a ...any) (int, error) {
-	r, err := tx.ExecContext(ctx, q, a...)
-	if err != nil {
-		return 0, err
-	}
-	n, err := r.RowsAffected()
-	return int(n), err
 }
 
 // eachID reads rows of two ids (the incident, the row).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/qalxan/qalxan/internal/auth"
 	"github.com/qalxan/qalxan/internal/constituency"
+	"github.com/qalxan/qalxan/internal/errs"
 	"github.com/qalxan/qalxan/internal/storage"
 )
 
@@ -15,6 +16,7 @@ type dashboardView struct {
 	*storage.Overview
 	Sectors []bar // organisations per sector, largest first
 	Kinds   []bar // resources per kind, in display order
+	Waiting int   // reports waiting for triage (staff)
 }
 
 // bar is one row of a server-rendered bar chart; Width is in percent of
@@ -45,6 +47,12 @@ func (h *handler) dashboard(w http.ResponseWriter, r *http.Request, u *auth.User
 	}
 	scaleBars(v.Sectors)
 	scaleBars(v.Kinds)
+	if u.Role.Can(auth.ReadReports) {
+		if v.Waiting, err = h.Store.WaitingReports(r.Context(), actor(r, u)); err != nil && !errs.Is(err, errs.Forbidden) {
+			h.fail(w, r, u, err)
+			return
+		}
+	}
 	h.render(w, r, http.StatusOK, "dashboard", &v)
 }
 

@@ -44,6 +44,8 @@ func TestTriageQueue(t *testing.T) {
 		t.Error("the queue is not newest first")
 	}
 	f.as(t, "analyst").get("/incidents").want(t, http.StatusOK).contains(t, `href="/incidents/triage"`, `<span class="count" id="triage-waiting">5</span>`)
+	f.as(t, "analyst").get("/").want(t, http.StatusOK).contains(t, `id="reports-waiting"`, `<strong class="alert-num">5</strong>`)
+	f.as(t, "mdt-officer").get("/").want(t, http.StatusOK).lacks(t, `id="reports-waiting"`)
 
 	// Every read of the queue is in the audit log, as the API's are.
 	if es, _ := f.store.ListAudit(context.Background(), storage.AuditFilter{Actor: "analyst", Action: "report.read"}); len(es) == 0 {
@@ -112,9 +114,10 @@ func TestTriageQueue(t *testing.T) {
 	if got, _ := f.store.GetIntake(context.Background(), auth.Actor{Name: "t", Role: auth.Analyst, Scope: auth.Everything}, r5.ID); got.Status != incident.ReportNew {
 		t.Errorf("report %d after the agency's and partner's attempts: %s, want new", r5.ID, got.Status)
 	}
-	for _, lang := range []string{"az", "en", "ru"} {
+	// The page in each language, switched as a person does.
+	for lang, want := range map[string]string{"en": "Triage queue", "ru": "Очередь сортировки", "az": "Triaj növbəsi"} {
 		c := f.as(t, "analyst")
-		c.lang = lang
-		c.get("/incidents/triage?status=all").want(t, http.StatusOK)
+		c.post("/language", url.Values{"lang": {lang}, "next": {"/incidents/triage"}}).want(t, http.StatusSeeOther)
+		c.get("/incidents/triage?status=all").want(t, http.StatusOK).contains(t, "<h1>"+want+"</h1>")
 	}
 }

@@ -35,7 +35,7 @@ func (h *handler) incidentViewSave(w http.ResponseWriter, r *http.Request, u *au
 		// Back to the list with the filter, the name typed and the message.
 		lang := requestLanguage(r, u)
 		msg := localError(lang, err)
-		if errs.FieldOf(err) == "query" {
+		if errs.FieldOf(err) == "query" && query == "" {
 			msg = i18n.T(lang, "views.need_filter")
 		}
 		r.URL.RawQuery = query

@@ -25,6 +25,9 @@ func TestIncidentSavedViews(t *testing.T) {
 	a.post("/incidents/views", url.Values{"name": {" "}, "query": {"status=open"}}).want(t, http.StatusBadRequest)
 	a.post("/incidents/views", url.Values{"name": {"Everything"}, "query": {"cursor=5"}}).want(t, http.StatusBadRequest).
 		contains(t, `value="Everything"`, "Əvvəlcə filtr qoyun")
+	// A filter too long to keep is said as such.
+	a.post("/incidents/views", url.Values{"name": {"Long"}, "query": {"q=" + strings.Repeat("x", 2100)}}).want(t, http.StatusBadRequest).
+		lacks(t, "Əvvəlcə filtr qoyun")
 	// Only filter fields are kept: the cursor goes.
 	a.post("/incidents/views", url.Values{"name": {"Open vishing"}, "query": {"status=open&identifier=vishing&cursor=99"}}).
 		redirectsTo(t, "/incidents?identifier=vishing&status=open")

@@ -103,6 +103,9 @@ func TestMonitorOrgScorecard(t *testing.T) {
 	officer.get("/monitor/orgs/nosuch").want(t, http.StatusNotFound)
 	f.as(t, "partner").get("/monitor/orgs/mdt").want(t, http.StatusForbidden)
 	f.as(t, "partner").get("/monitor/orgs/minfin").want(t, http.StatusForbidden)
+	// The organisation's page links to it, for those who read findings.
+	f.as(t, "auditor").get("/orgs/mdt").want(t, http.StatusOK).contains(t, `href="/monitor/orgs/mdt"`)
+	f.as(t, "partner").get("/orgs/bsu").want(t, http.StatusOK).lacks(t, `href="/monitor/orgs/bsu"`)
 	// The constituency table links each organisation to its scorecard.
 	f.as(t, "admin").get("/monitor").want(t, http.StatusOK).contains(t, `href="/monitor/orgs/mdt"`, `href="/monitor/orgs/minfin"`, `<td class="num">100.0%</td>`)
 	// An organisation with nothing monitored yet: an empty scorecard.

@@ -214,6 +214,9 @@ func TestReportFilesForStaff(t *testing.T) {
 		!strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(dl.Header.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("download: %d bytes, headers %v", len(dl.body), dl.Header)
 	}
+	// The auditor reads the queue but not the reporter's pictures: the
+	// name is listed, without a link.
+	f.as(t, "auditor").get("/incidents/triage").want(t, http.StatusOK).contains(t, "screen shot.png").lacks(t, `href="`+link+`"`)
 	for _, name := range []string{"mdt-officer", "partner", "auditor"} {
 		if r := f.as(t, name).get(link); r.StatusCode == http.StatusOK || strings.Contains(r.body, "PNG") {
 			t.Errorf("%s downloaded a citizen's screenshot: %d", name, r.StatusCode)
