@@ -20,7 +20,7 @@ func (a *app) incidentPurgePersonalCommand() *cobra.Command {
 		Short: "Erase the personal data kept longer than incidents.personal_data_retention",
 		Long: "Erase the personal data of incidents closed (rejected, duplicated) longer ago than\n" +
 			"incidents.personal_data_retention (default 730 days) and of reports received before then\n" +
-			"that no open case carries: reporters' names, addresses and words; of personal-data\n" +
+			"that no open case carries: reporters' names, addresses, words and screenshots; of personal-data\n" +
 			"offences also the description, the personal observables (e-mail, phone, IBAN, card BIN,\n" +
 			"social account) and the journal entries that may quote them. Statistics are kept; each\n" +
 			"incident's journal says it was purged. serve runs this daily.",

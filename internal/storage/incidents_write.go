@@ -367,6 +367,11 @@ func (s *Store) UpdateIncident(ctx context.Context, actor auth.Actor, rules inci
 	if err := mayDo(actor, auth.WriteIncidents); err != nil {
 		return incident.Incident{}, err
 	}
+	if p.Description != nil && *p.Description == incident.Redacted {
+		// A form or client sending back what it was shown redacted does
+		// not overwrite the description.
+		p.Description = nil
+	}
 	return s.changeIncident(ctx, actor, rules, id, "incident.update", func(tx *sql.Tx, in *incident.Incident, now time.Time) ([]incident.Entry, error) {
 		var changed []string
 		set := func(name string, dst *string, v *string) {

@@ -35,6 +35,7 @@ type istatsPeriods struct {
 	hists  []map[string]*stats.Histogram
 	groups map[string]map[string]*stats.IncidentRow // breakdown -> key -> row
 	months []stats.IncidentPoint
+	bounds [][2]time.Time // of each month, in loc
 	loc    *time.Location
 }
 
@@ -48,6 +49,8 @@ func newIstatsPeriods(r *stats.IncidentReport, q StatsQuery) *istatsPeriods {
 	}
 	for _, m := range q.Period.LastMonths(12) {
 		p.months = append(p.months, stats.IncidentPoint{Month: m})
+		from, to := m.Bounds(q.Loc)
+		p.bounds = append(p.bounds, [2]time.Time{from, to})
 	}
 	return p
 }
@@ -90,9 +93,8 @@ func (p *istatsPeriods) count(t time.Time, keys map[string]string, opened, resol
 			}
 		}
 	}
-	for i := range p.months {
-		from, to := p.months[i].Month.Bounds(p.loc)
-		if !t.Before(from) && t.Before(to) {
+	for i, b := range p.bounds {
+		if !t.Before(b[0]) && t.Before(b[1]) {
 			p.months[i].Opened += opened
 			p.months[i].Resolved += resolved
 		}

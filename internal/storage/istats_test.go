@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -368,6 +370,102 @@ func TestIncidentStatsBuckets(t *testing.T) {
 		}
 		if i != len(stats.DurationBuckets)+1 {
 			t.Errorf("got %d buckets, want %d", i, len(stats.DurationBuckets)+1)
+		}
+	})
+}
+
+// TestIncidentStatsBackfill runs migration 0017's counting of what is
+// already stored (its last part) over incidents stored before it, with
+// the aggregates emptied: they must come out as the triggers keep them.
+func TestIncidentStatsBackfill(t *testing.T) {
+	storagetest.ForEach(t, func(t *testing.T, s *storage.Store) {
+		a, b := mustCreate(t, s, org("alpha")), mustCreate(t, s, org("beta"))
+		rules := incident.DefaultRules()
+		for i := range 12 {
+			at := time.Date(2025, time.Month(1+i), 3+i, 9, 0, 0, 0, time.UTC)
+			in := openAt(t, s, at, incident.Categories[i%len(incident.Categories)], []int64{a.ID, b.ID}[:1+i%2]...)
+			moveAt(t, s, at.Add(time.Duration(i+1)*time.Hour), in.ID, incident.Triage)
+			if i%3 != 0 {
+				moveAt(t, s, at.Add(time.Duration(i+5)*24*time.Hour), in.ID, incident.Resolved)
+			}
+			if i%4 == 1 {
+				clockAt(s, at.Add(2*time.Hour))
+				td, err := s.CreateTakedown(ctx, analyst, rules, in.ID, incident.Takedown{TargetKind: incident.TargetHosting, Provider: "Host", Subject: "https://x.example/"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.MoveTakedown(ctx, analyst, td.ID, incident.TakedownSent, ""); err != nil {
+					t.Fatal(err)
+				}
+				clockAt(s, at.Add(30*time.Hour))
+				if _, err := s.MoveTakedown(ctx, analyst, td.ID, incident.TakedownDone, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// One from a citizen's report: channel web, reported an hour earlier.
+		clockAt(s, time.Date(2025, 6, 10, 8, 0, 0, 0, time.UTC))
+		rep := incident.Report{Category: incident.CatVishing, Description: "A call asked for my SMS code"}
+		if err := rep.Normalize("AZ"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitIntake(ctx, auth.Actor{Name: "public"}, &rep); err != nil {
+			t.Fatal(err)
+		}
+		clockAt(s, time.Date(2025, 6, 10, 9, 0, 0, 0, time.UTC))
+		tr, err := s.TriageIntake(ctx, analyst, rules, rep.ID, storage.Triage{New: &incident.Incident{OrgIDs: []int64{b.ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		moveAt(t, s, time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC), tr.IncidentID, incident.Triage)
+		y, _ := stats.ParsePeriod("2025")
+		scopes := []auth.Scope{auth.Everything, {OrgIDs: []int64{b.ID}}}
+		var before []string
+		for _, sc := range scopes {
+			r, err := s.IncidentStats(ctx, sc, storage.StatsQuery{Period: y})
+			if err != nil || r.Opened == 0 || r.TimeToTakedown.Count == 0 || len(r.ByChannel) != 2 {
+				t.Fatalf("before: got %+v, %v", r, err)
+			}
+			r.Generated = time.Time{}
+			before = append(before, mustJSON(r))
+		}
+		mig, err := os.ReadFile("migrations/" + s.Dialect() + "/0017_incident_stats.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, backfill, ok := strings.Cut(string(mig), "-- What is already stored")
+		if !ok {
+			t.Fatal("0017 has no part counting what is already stored")
+		}
+		_, backfill, _ = strings.Cut(backfill, "\n") // the rest of the comment's line
+		// The channels and first reports, as incidents stored before 0017
+		// had them (the triggers follow), then filled in again.
+		if _, err := s.DB().ExecContext(ctx, `UPDATE incidents SET channel = 'analyst', reported_at = NULL`); err != nil {
+			t.Fatal(err)
+		}
+		i := strings.Index(string(mig), "UPDATE incidents SET")
+		fill := string(mig)[i : i+strings.Index(string(mig)[i:], ";")]
+		if _, err := s.DB().ExecContext(ctx, fill); err != nil {
+			t.Fatalf("channels: %v", err)
+		}
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM istats_month`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, `DELETE FROM istats_duration`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB().ExecContext(ctx, backfill); err != nil {
+			t.Fatalf("backfill: %v", err)
+		}
+		for i, sc := range scopes {
+			r, err := s.IncidentStats(ctx, sc, storage.StatsQuery{Period: y})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Generated = time.Time{}
+			if got := mustJSON(r); got != before[i] {
+				t.Errorf("scope %d: after the backfill\n%s\nwant, as the triggers kept it,\n%s", i, got, before[i])
+			}
 		}
 	})
 }

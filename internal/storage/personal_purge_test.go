@@ -66,6 +66,20 @@ func TestPurgePersonalData(t *testing.T) {
 			t.Fatal(err)
 		}
 		waiting := report(day(2024, 1, 22), incident.CatVishing, "Aysel", "aysel@waiting.example")
+		// A mail forwarded with a screenshot, rejected.
+		clockAt(s, day(2024, 1, 23))
+		mailed := incident.Report{Category: incident.CatPhishing, Channel: incident.ChannelEmail, Description: "Fwd: lure", ReporterEmail: "nigar@mail.example"}
+		if err := mailed.Normalize("AZ"); err != nil {
+			t.Fatal(err)
+		}
+		png := []byte("\x89PNG\r\n\x1a\n a screenshot")
+		if _, err := s.SubmitMailIntake(ctx, &mailed, incident.MailOrigin{MessageID: "lure@mail.example", Sender: "nigar@mail.example", Subject: "Fwd: my bank?"},
+			nil, []incident.ReportFile{{Name: "screen.png", Size: int64(len(png)), MediaType: "image/png", Data: png}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TriageIntake(ctx, analyst, rules, mailed.ID, storage.Triage{Reject: "not for us"}); err != nil {
+			t.Fatal(err)
+		}
 
 		clockAt(s, day(2026, 6, 1))
 		y, _ := stats.ParsePeriod("2024")
@@ -78,8 +92,8 @@ func TestPurgePersonalData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !dry.DryRun || len(dry.Incidents) != 2 || dry.Descriptions != 1 || dry.Observables != 1 || dry.Reports != 3 || dry.JournalEntries == 0 {
-			t.Errorf("dry run: got %+v, want 2 incidents, 1 description, 1 observable, 3 reports", dry)
+		if !dry.DryRun || len(dry.Incidents) != 2 || dry.Descriptions != 1 || dry.Observables != 1 || dry.Reports != 4 || dry.JournalEntries == 0 {
+			t.Errorf("dry run: got %+v, want 2 incidents, 1 description, 1 observable, 4 reports", dry)
 		}
 		if in, _ := s.GetIncident(ctx, auth.Everything, rules, oldLeak); in.Description == "" {
 			t.Fatal("the dry run erased a description")
@@ -126,13 +140,17 @@ func TestPurgePersonalData(t *testing.T) {
 		}
 		for _, r := range reps {
 			purged := r.ReporterName == "" && r.ReporterEmail == "" && r.Description == storage.Purged
-			want := r.IncidentID == oldLeak || r.IncidentID == oldPhish || r.ID == rejected.ID
+			want := r.IncidentID == oldLeak || r.IncidentID == oldPhish || r.ID == rejected.ID || r.ID == mailed.ID
 			if purged != want {
 				t.Errorf("report %d (incident %d): got purged %v, want %v (%+v)", r.ID, r.IncidentID, purged, want, r)
 			}
 			if r.ID == waiting.ID && r.ReporterName != "Aysel" {
 				t.Errorf("a report waiting for triage: got %+v, want it untouched", r)
 			}
+		}
+		var left int
+		if err := s.DB().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM incident_report_files) + (SELECT COUNT(*) FROM incident_report_mails WHERE sender <> '')`).Scan(&left); err != nil || left != 0 {
+			t.Errorf("the mailed report's screenshot and sender: got %d left (%v), want none", left, err)
 		}
 		// Statistics count what they counted.
 		after, err := s.IncidentStats(ctx, auth.Everything, storage.StatsQuery{Period: y})
@@ -160,4 +178,21 @@ func TestPurgePersonalData(t *testing.T) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestRedactedDescriptionNotSaved: an edit sending back the redaction
+// marker leaves the description as it was.
+func TestRedactedDescriptionNotSaved(t *testing.T) {
+	s := storagetest.SQLite(t)
+	rules := incident.DefaultRules()
+	in, err := s.CreateIncident(ctx, analyst, rules, storage.NewIncident{NoPlaybook: true, Incident: incident.Incident{Title: "Leak",
+		Description: "the details", Classification: incident.ClassOf(incident.CatDataLeak)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	red, title := incident.Redacted, "Leak of records"
+	got, err := s.UpdateIncident(ctx, analyst, rules, in.ID, storage.IncidentPatch{Title: &title, Description: &red})
+	if err != nil || got.Description != "the details" || got.Title != title {
+		t.Errorf("got %q / %q, %v; want the description kept and the title changed", got.Description, got.Title, err)
+	}
 }
