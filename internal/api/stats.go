@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -18,39 +19,60 @@ type statsOut struct {
 	*stats.Report
 }
 
-// statsReport reads the period (default: last month, UTC), the
-// organisation (within the caller's scope) and the headline's language
-// (default: the caller's) and counts.
-func (a *API) statsReport(r *http.Request, u *auth.User) (*stats.Report, string, error) {
+// statsQuery reads what both statistics routes take: the period
+// (period=2026-01, 2026-Q1 or 2026; month=2026-01 and year=2026 say the
+// same; default: last month, UTC), the organisation (within the caller's
+// scope; org is "" for none) and the headline's language (default: the
+// caller's).
+func (a *API) statsQuery(r *http.Request, u *auth.User) (sq storage.StatsQuery, org, lang string, err error) {
 	q := r.URL.Query()
-	sc := auth.ScopeFor(u)
-	sq := storage.StatsQuery{Period: stats.MonthOf(a.d.Store.Now(), nil).Previous()}
-	if s := strings.TrimSpace(q.Get("period")); s != "" {
+	sq.Period = stats.MonthOf(a.d.Store.Now(), nil).Previous()
+	given := 0
+	for _, name := range []string{"period", "month", "year"} {
+		s := strings.TrimSpace(q.Get(name))
+		if s == "" {
+			continue
+		}
+		if given++; given > 1 {
+			return sq, "", "", errs.Field(name, "give one of period, month and year")
+		}
 		p, err := stats.ParsePeriod(s)
 		if err != nil {
-			return nil, "", err
+			if name == "period" {
+				return sq, "", "", err
+			}
+			return sq, "", "", errs.InField(name, err)
+		}
+		if (name == "month" && p.Kind != stats.Month) || (name == "year" && p.Kind != stats.Year) {
+			return sq, "", "", errs.Field(name, "%q is not a %s (2026-01 is a month, 2026 a year)", s, name)
 		}
 		sq.Period = p
 	}
-	lang := u.Language
+	lang = u.Language
 	if s := strings.TrimSpace(q.Get("lang")); s != "" {
 		if !i18n.Supported(s) {
-			return nil, "", errs.Field("lang", "want one of %s, got %q", strings.Join(i18n.Languages(), ", "), s)
+			return sq, "", "", errs.Field("lang", "want one of %s, got %q", strings.Join(i18n.Languages(), ", "), s)
 		}
 		lang = s
 	}
 	if !i18n.Supported(lang) {
 		lang = i18n.Default
 	}
-	org := strings.TrimSpace(q.Get("org"))
-	if org != "" {
-		id, err := a.orgIDInScope(r, sc, org)
-		if err != nil {
-			return nil, "", err
+	if org = strings.TrimSpace(q.Get("org")); org != "" {
+		if sq.OrgID, err = a.orgIDInScope(r, auth.ScopeFor(u), org); err != nil {
+			return sq, "", "", err
 		}
-		sq.OrgID = id
 	}
-	rep, err := a.d.Store.Stats(r.Context(), sc, sq)
+	return sq, org, lang, nil
+}
+
+// statsReport counts the findings statistics of the request's query.
+func (a *API) statsReport(r *http.Request, u *auth.User) (*stats.Report, string, error) {
+	sq, org, lang, err := a.statsQuery(r, u)
+	if err != nil {
+		return nil, "", err
+	}
+	rep, err := a.d.Store.Stats(r.Context(), auth.ScopeFor(u), sq)
 	if err != nil {
 		return nil, "", err
 	}
@@ -58,6 +80,18 @@ func (a *API) statsReport(r *http.Request, u *auth.User) (*stats.Report, string,
 		rep.Org = rep.ByOrganisation[0].Key
 	}
 	return rep, lang, nil
+}
+
+// sendStatsCSV sends a statistics report as one CSV file named for its
+// period and organisation; once the header is out an error is only logged.
+func (a *API) sendStatsCSV(w http.ResponseWriter, r *http.Request, name string, write func(io.Writer) error) {
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
+	w.WriteHeader(http.StatusOK)
+	if err := write(w); err != nil && r.Context().Err() == nil {
+		a.d.Log.Error("api: statistics export failed", "file", name, "err", err)
+	}
 }
 
 // getStats returns the statistics of a period: the summary, the changes
@@ -85,12 +119,6 @@ func (a *API) exportStats(w http.ResponseWriter, r *http.Request, u *auth.User) 
 	if rep.Org != "" {
 		name += "-" + rep.Org
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
-	w.WriteHeader(http.StatusOK)
-	if err := stats.WriteCSV(w, rep); err != nil && r.Context().Err() == nil {
-		a.d.Log.Error("api: stats export failed", "err", err)
-	}
+	a.sendStatsCSV(w, r, name, func(w io.Writer) error { return stats.WriteCSV(w, rep) })
 	return nil
 }

@@ -70,5 +70,13 @@ func TestIncidentStatsTenancy(t *testing.T) {
 		if resp := f.do(t, request{as: admin, path: path}); resp.status != http.StatusBadRequest || !strings.Contains(resp.body, `"invalid"`) {
 			t.Errorf("%s: got %d %s, want 400 invalid", q, resp.status, resp.body)
 		}
+		// The findings statistics read their query the same way.
+		if resp := f.do(t, request{as: admin, path: strings.Replace(path, "/stats/incidents", "/stats", 1)}); resp.status != http.StatusBadRequest {
+			t.Errorf("findings statistics, %s: got %d %s, want 400", q, resp.status, resp.body)
+		}
+	}
+	if resp := f.do(t, request{as: admin, path: fmt.Sprintf("/api/v1/stats?year=%d", year)}); resp.status != http.StatusOK ||
+		!strings.Contains(resp.body, fmt.Sprintf(`"period":"%d"`, year)) {
+		t.Errorf("findings statistics of a year: got %d %s", resp.status, resp.body)
 	}
 }
