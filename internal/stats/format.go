@@ -160,39 +160,7 @@ func SectorLabel(sector, lang string) string {
 func writeTables(w io.Writer, r *Report, md bool, lang string) error {
 	t := func(k string) string { return i18n.T(lang, k) }
 	var b strings.Builder
-	table := func(title string, head []string, rows [][]string) {
-		if title != "" {
-			if md {
-				fmt.Fprintf(&b, "\n## %s\n\n", title)
-			} else {
-				fmt.Fprintf(&b, "\n%s\n", title)
-			}
-		}
-		if md {
-			b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
-			for i := range head {
-				if i == 0 {
-					b.WriteString(" --- |")
-				} else {
-					b.WriteString(" ---: |")
-				}
-			}
-			b.WriteString("\n")
-			for _, row := range rows {
-				for i, c := range row {
-					row[i] = strings.ReplaceAll(c, "|", `\|`)
-				}
-				b.WriteString("| " + strings.Join(row, " | ") + " |\n")
-			}
-			return
-		}
-		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(head, "\t"))
-		for _, row := range rows {
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
-		}
-		tw.Flush()
-	}
+	table := tableWriter(&b, md)
 	if md {
 		fmt.Fprintf(&b, "# %s\n\n", Headline(r, lang))
 	} else {
@@ -250,4 +218,43 @@ func writeTables(w io.Writer, r *Report, md bool, lang string) error {
 	table(t("stats.monthly"), []string{t("stats.month"), t("stats.opened"), t("stats.closed")}, rows)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// tableWriter returns a function that writes one titled table into b:
+// Markdown (first column left, the figures right-aligned, pipes escaped)
+// or columns aligned with spaces.
+func tableWriter(b *strings.Builder, md bool) func(title string, head []string, rows [][]string) {
+	return func(title string, head []string, rows [][]string) {
+		if title != "" {
+			if md {
+				fmt.Fprintf(b, "\n## %s\n\n", title)
+			} else {
+				fmt.Fprintf(b, "\n%s\n", title)
+			}
+		}
+		if md {
+			b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
+			for i := range head {
+				if i == 0 {
+					b.WriteString(" --- |")
+				} else {
+					b.WriteString(" ---: |")
+				}
+			}
+			b.WriteString("\n")
+			for _, row := range rows {
+				for i, c := range row {
+					row[i] = strings.ReplaceAll(c, "|", `\|`)
+				}
+				b.WriteString("| " + strings.Join(row, " | ") + " |\n")
+			}
+			return
+		}
+		tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.Join(head, "\t"))
+		for _, row := range rows {
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		tw.Flush()
+	}
 }

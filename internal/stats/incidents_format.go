@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/qalxan/qalxan/internal/errs"
 	"github.com/qalxan/qalxan/internal/i18n"
@@ -173,39 +172,7 @@ func IncidentDurations(r *IncidentReport) []DurationLine {
 func writeIncidentTables(w io.Writer, r *IncidentReport, md bool, lang string) error {
 	t := func(k string) string { return i18n.T(lang, k) }
 	var b strings.Builder
-	table := func(title string, head []string, rows [][]string) {
-		if title != "" {
-			if md {
-				fmt.Fprintf(&b, "\n## %s\n\n", title)
-			} else {
-				fmt.Fprintf(&b, "\n%s\n", title)
-			}
-		}
-		if md {
-			b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
-			for i := range head {
-				if i == 0 {
-					b.WriteString(" --- |")
-				} else {
-					b.WriteString(" ---: |")
-				}
-			}
-			b.WriteString("\n")
-			for _, row := range rows {
-				for i, c := range row {
-					row[i] = strings.ReplaceAll(c, "|", `\|`)
-				}
-				b.WriteString("| " + strings.Join(row, " | ") + " |\n")
-			}
-			return
-		}
-		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(head, "\t"))
-		for _, row := range rows {
-			fmt.Fprintln(tw, strings.Join(row, "\t"))
-		}
-		tw.Flush()
-	}
+	table := tableWriter(&b, md)
 	if md {
 		fmt.Fprintf(&b, "# %s\n\n", IncidentHeadline(r, lang))
 	} else {
