@@ -78,12 +78,28 @@ func (s *Store) InsertEvents(ctx context.Context, batch []StoredEvent) (inserted
 			}
 			inserted += n
 		}
-		return nil
+		return s.requireEventReferences(ctx, tx, batch)
 	})
 	if err != nil {
 		return 0, 0, err
 	}
 	return inserted, len(batch) - inserted, nil
+}
+
+// requireEventReferences checks the reports and organisations batch's
+// events refer to (events_references.go says why).
+func (s *Store) requireEventReferences(ctx context.Context, tx *sql.Tx, batch []StoredEvent) error {
+	var reports, orgs []int64
+	for i := range batch {
+		if i == 0 || batch[i].ReportID != batch[i-1].ReportID {
+			reports = append(reports, batch[i].ReportID)
+		}
+		orgs = append(orgs, batch[i].Owners...)
+	}
+	if err := s.requireIDs(ctx, tx, "reports", "report", reports); err != nil {
+		return err
+	}
+	return s.requireIDs(ctx, tx, "orgs", "organisation", orgs)
 }
 
 // insertEventRows inserts up to eventsPerInsert events and their owners
@@ -93,7 +109,7 @@ func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, stmts map[int]*
 	keys := make([][]byte, len(part))
 	var q strings.Builder
 	q.Grow(len(part) * eventColumnCount * 3)
-	q.WriteString("INSERT INTO events (" + eventColumns + ") VALUES ")
+	q.WriteString(s.dialect.insertIgnoring + " INTO events (" + eventColumns + ") VALUES ")
 	for i := range part {
 		e := &part[i]
 		if i > 0 {
@@ -121,7 +137,7 @@ func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, stmts map[int]*
 	// in a statement, and a duplicate is by definition nothing new.
 	// RETURNING gives only the inserted rows, which are the ones that need
 	// owners.
-	q.WriteString(" ON CONFLICT (fingerprint) DO NOTHING RETURNING id, fingerprint")
+	q.WriteString(s.dialect.ignoreConflict("fingerprint") + " RETURNING id, fingerprint")
 	st := stmts[len(part)]
 	if st == nil {
 		var err error

@@ -56,6 +56,9 @@ func (s *Store) ObserveFindings(ctx context.Context, policy finding.Policy, obs 
 	// (a third of ingest's time went to re-reading and re-allocating it).
 	err = s.eventTx(ctx, func(tx *sql.Tx) error {
 		opened, refreshed, reopened = 0, 0, 0
+		if err := s.requireObservedReferences(ctx, tx, obs); err != nil {
+			return err
+		}
 		now := s.Now().UTC()
 		for chunk := range slices.Chunk(keys, findingsPerStatement) {
 			known, err := s.findingsByKey(ctx, tx, chunk)
@@ -110,6 +113,22 @@ func (s *Store) ObserveFindings(ctx context.Context, policy finding.Policy, obs 
 		return 0, 0, 0, err
 	}
 	return opened, refreshed, reopened, nil
+}
+
+// requireObservedReferences checks the organisations and events the
+// sightings refer to (events_references.go says why): the events were
+// stored by the batch's own earlier transaction, and another writer may
+// have deleted some since.
+func (s *Store) requireObservedReferences(ctx context.Context, tx *sql.Tx, obs []finding.Observation) error {
+	orgs := make([]int64, len(obs))
+	events := make([]int64, len(obs))
+	for i, o := range obs {
+		orgs[i], events[i] = o.OrgID, o.EventID
+	}
+	if err := s.requireIDs(ctx, tx, "orgs", "organisation", orgs); err != nil {
+		return err
+	}
+	return s.requireIDs(ctx, tx, "events", "event", events)
 }
 
 // findingsByKey reads the stored findings of keys in one query. On
