@@ -46,6 +46,9 @@ const eventsPerInsert = 500
 
 const eventColumnCount = 14
 
+// ownersPerInsert is the rows of a multi-row INSERT of event owners.
+const ownersPerInsert = 4 * eventsPerInsert
+
 const eventColumns = `report_id, line, fingerprint, time_source, time_observation, feed, taxonomy, type, identifier, source_ip, source_ipkey, source_fqdn, source_asn, data`
 
 // InsertEvents stores a batch in one transaction. An event whose
@@ -61,18 +64,9 @@ func (s *Store) InsertEvents(ctx context.Context, batch []StoredEvent) (inserted
 	}
 	err = s.eventTx(ctx, func(tx *sql.Tx) error {
 		inserted = 0
-		// Full-size statements have the same text: prepared once per
-		// transaction, SQLite parses 7,000 placeholders once instead of
-		// once per 500 rows (a tenth of the writer's time).
-		stmts := map[int]*sql.Stmt{}
-		defer func() {
-			for _, st := range stmts {
-				st.Close()
-			}
-		}()
 		for start := 0; start < len(batch); start += eventsPerInsert {
 			part := batch[start:min(start+eventsPerInsert, len(batch))]
-			n, err := s.insertEventRows(ctx, tx, stmts, part)
+			n, err := s.insertEventRows(ctx, tx, part)
 			if err != nil {
 				return err
 			}
@@ -104,7 +98,7 @@ func (s *Store) requireEventReferences(ctx context.Context, tx *sql.Tx, batch []
 
 // insertEventRows inserts up to eventsPerInsert events and their owners
 // with one statement each, and returns how many events were new.
-func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, part []StoredEvent) (int, error) {
+func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, part []StoredEvent) (int, error) {
 	a := make(args, 0, len(part)*eventColumnCount)
 	keys := make([][]byte, len(part))
 	var q strings.Builder
@@ -138,15 +132,7 @@ func (s *Store) insertEventRows(ctx context.Context, tx *sql.Tx, stmts map[int]*
 	// RETURNING gives only the inserted rows, which are the ones that need
 	// owners.
 	q.WriteString(s.dialect.ignoreConflict("fingerprint") + " RETURNING id, fingerprint")
-	st := stmts[len(part)]
-	if st == nil {
-		var err error
-		if st, err = tx.PrepareContext(ctx, q.String()); err != nil {
-			return 0, fmt.Errorf("storage: insert events: %w", err)
-		}
-		stmts[len(part)] = st
-	}
-	rows, err := st.QueryContext(ctx, a...)
+	rows, err := s.cachedQuery(ctx, tx, q.String(), len(part) == eventsPerInsert, a...)
 	if err != nil {
 		return 0, fmt.Errorf("storage: insert events: %w", err)
 	}
@@ -198,7 +184,7 @@ func (s *Store) insertOwners(ctx context.Context, tx *sql.Tx, part []StoredEvent
 				q.WriteString(", ")
 			}
 			q.WriteString("(" + s.bind(&a, id) + ", " + s.bind(&a, org) + ")")
-			if len(a) >= 2*eventsPerInsert*4 {
+			if len(a) >= 2*ownersPerInsert {
 				if err := s.execOwners(ctx, tx, &q, &a); err != nil {
 					return err
 				}
@@ -213,7 +199,7 @@ func (s *Store) execOwners(ctx context.Context, tx *sql.Tx, q *strings.Builder, 
 		return nil
 	}
 	q.WriteString(" ON CONFLICT DO NOTHING")
-	if _, err := tx.ExecContext(ctx, q.String(), *a...); err != nil {
+	if err := s.cachedExec(ctx, tx, q.String(), len(*a) == 2*ownersPerInsert, *a...); err != nil {
 		return fmt.Errorf("storage: insert event owners: %w", err)
 	}
 	q.Reset()

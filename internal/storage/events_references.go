@@ -18,6 +18,9 @@ import (
 // before the batch is committed. The ids the writer makes itself (new
 // events, findings, history) need no check.
 
+// referencesPerQuery bounds the ids one query checks.
+const referencesPerQuery = 5000
+
 // requireIDs fails when any of ids is not a row of table. what names a
 // row in the error ("organisation", "report"). Zero ids are skipped.
 func (s *Store) requireIDs(ctx context.Context, tx *sql.Tx, table, what string, ids []int64) error {
@@ -32,13 +35,13 @@ func (s *Store) requireIDs(ctx context.Context, tx *sql.Tx, table, what string, 
 	}
 	slices.Sort(distinct)
 	distinct = slices.Compact(distinct)
-	for chunk := range slices.Chunk(distinct, 5000) {
+	for chunk := range slices.Chunk(distinct, referencesPerQuery) {
 		var a args
 		ph := make([]string, len(chunk))
 		for i, id := range chunk {
 			ph[i] = s.bind(&a, id)
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table+" WHERE id IN ("+strings.Join(ph, ", ")+")", a...)
+		rows, err := s.cachedQuery(ctx, tx, "SELECT id FROM "+table+" WHERE id IN ("+strings.Join(ph, ", ")+")", len(chunk) == referencesPerQuery, a...)
 		if err != nil {
 			return fmt.Errorf("storage: check %s ids: %w", what, err)
 		}

@@ -110,3 +110,4 @@ func (s *Store) eventTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	return nil
 }
+

@@ -144,7 +144,7 @@ func (s *Store) findingsByKey(ctx context.Context, tx *sql.Tx, keys []finding.Ke
 		q.WriteString("(" + s.bind(&a, k.OrgID) + ", " + s.bind(&a, k.Resource) + ", " + s.bind(&a, k.Identifier) + ")")
 	}
 	q.WriteString(")" + s.dialect.forUpdate("f"))
-	rows, err := tx.QueryContext(ctx, q.String(), a...)
+	rows, err := s.cachedQuery(ctx, tx, q.String(), len(keys) == findingsPerStatement, a...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: read findings: %w", err)
 	}
@@ -199,7 +199,7 @@ func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, sights []sightin
 	q.WriteString(` ON CONFLICT (org_id, resource, identifier) DO UPDATE SET source = excluded.source, status = excluded.status,
 		last_seen = excluded.last_seen, seen_count = excluded.seen_count, due_at = excluded.due_at, reason = excluded.reason,
 		updated_at = excluded.updated_at RETURNING id, org_id, resource, identifier`)
-	rows, err := tx.QueryContext(ctx, q.String(), a...)
+	rows, err := s.cachedQuery(ctx, tx, q.String(), len(sights) == findingsPerStatement, a...)
 	if err != nil {
 		return fmt.Errorf("storage: write findings: %w", err)
 	}
@@ -241,8 +241,8 @@ func (s *Store) insertChanges(ctx context.Context, tx *sql.Tx, changes []finding
 			vals[i] = "(" + s.bind(&a, c.FindingID) + ", " + s.bind(&a, c.At.UTC()) + ", " + s.bind(&a, c.Actor) + ", " +
 				s.bind(&a, string(c.From)) + ", " + s.bind(&a, string(c.To)) + ", " + s.bind(&a, c.Reason) + ")"
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_history (finding_id, at, actor, from_status, to_status, reason) VALUES `+
-			strings.Join(vals, ", "), a...); err != nil {
+		if err := s.cachedExec(ctx, tx, `INSERT INTO finding_history (finding_id, at, actor, from_status, to_status, reason) VALUES `+
+			strings.Join(vals, ", "), len(chunk) == findingsPerStatement, a...); err != nil {
 			return fmt.Errorf("storage: write finding history: %w", err)
 		}
 	}
@@ -264,8 +264,8 @@ func (s *Store) linkFindingEvents(ctx context.Context, tx *sql.Tx, sights []sigh
 		for i, l := range chunk {
 			vals[i] = "(" + s.bind(&a, l.finding) + ", " + s.bind(&a, l.event) + ")"
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_events (finding_id, event_id) VALUES `+
-			strings.Join(vals, ", ")+` ON CONFLICT DO NOTHING`, a...); err != nil {
+		if err := s.cachedExec(ctx, tx, `INSERT INTO finding_events (finding_id, event_id) VALUES `+
+			strings.Join(vals, ", ")+` ON CONFLICT DO NOTHING`, len(chunk) == 2*findingsPerStatement, a...); err != nil {
 			return fmt.Errorf("storage: link finding events: %w", err)
 		}
 	}

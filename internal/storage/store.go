@@ -29,6 +29,7 @@ type Store struct {
 	Now func() time.Time
 
 	writer writerConn // SQLite: the one connection event inserts use (events_writer.go)
+	stmts  stmtCache  // SQLite: statements whose text recurs (stmt_cache.go)
 }
 
 // Open connects to the database named by dsn and applies pending
@@ -111,6 +112,7 @@ func parseDSN(dsn string) (dialect, string, string, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	s.writer.close()
+	s.stmts.close()
 	return s.db.Close()
 }
 
