@@ -110,4 +110,3 @@ func (s *Store) eventTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	return nil
 }
-
