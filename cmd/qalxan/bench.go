@@ -24,7 +24,7 @@ import (
 const intelMQEventsPerSecond = 2351
 
 func (a *app) benchCommand() *cobra.Command {
-	var rows, orgs int
+	var rows, orgs, days int
 	var dir string
 	var keep bool
 	c := &cobra.Command{
@@ -35,12 +35,15 @@ func (a *app) benchCommand() *cobra.Command {
 			"'qalxan parse' and 'qalxan ingest' on it as child processes and print, for each, the\n" +
 			"seconds, events/s, the ratio to IntelMQ's parser (2,351 events/s) and the peak resident\n" +
 			"memory. Ingest goes into a new SQLite database in the work directory, or into --db\n" +
-			"(use a throwaway PostgreSQL database: the bench adds organisations and events).",
+			"(use a throwaway PostgreSQL database: the bench adds organisations and events).\n" +
+			"With --days N it then ingests the same hosts' reports of the N-1 following days, as\n" +
+			"Shadowserver sends them: each day's events are new, while the findings they report are\n" +
+			"refreshed rather than opened, which is the steady state of a CERT's daily ingest.",
 		Example: "  qalxan bench --rows 1000000\n  qalxan bench --rows 1000000 --db postgres://qalxan@localhost/bench",
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if rows < 1 || orgs < 1 || orgs > 65536 {
-				return usageError{fmt.Errorf("bench: --rows must be at least 1 and --orgs 1 to 65536")}
+			if rows < 1 || orgs < 1 || orgs > 65536 || days < 1 || days > 31 {
+				return usageError{fmt.Errorf("bench: --rows must be at least 1, --orgs 1 to 65536 and --days 1 to 31")}
 			}
 			work := dir
 			if work == "" {
@@ -55,21 +58,24 @@ func (a *app) benchCommand() *cobra.Command {
 			} else if err := os.MkdirAll(work, 0o750); err != nil {
 				return err
 			}
-			return a.bench(cmd.Context(), work, rows, orgs)
+			return a.bench(cmd.Context(), work, rows, orgs, days)
 		},
 	}
 	f := c.Flags()
 	f.IntVar(&rows, "rows", 1_000_000, "rows in the generated report")
 	f.IntVar(&orgs, "orgs", 1000, "organisations in the generated constituency (ten /24s each)")
+	f.IntVar(&days, "days", 1, "daily reports of the same hosts to ingest one after another")
 	f.StringVar(&dir, "dir", "", "work directory (default: a temporary one, removed afterwards)")
 	f.BoolVar(&keep, "keep", false, "keep the temporary work directory")
 	return c
 }
 
-func (a *app) bench(ctx context.Context, work string, rows, orgs int) error {
-	report := filepath.Join(work, time.Now().UTC().Format("2006-01-02")+"-scan_rdp-az-geo.csv")
+func (a *app) bench(ctx context.Context, work string, rows, orgs, days int) error {
+	// The last day is today: the reports are of the days up to it.
+	first := time.Now().UTC().AddDate(0, 0, 1-days)
+	report := benchReportPath(work, first)
 	start := time.Now()
-	size, err := writeBenchReport(report, rows, time.Now().UTC())
+	size, err := writeBenchReport(report, rows, first)
 	if err != nil {
 		return err
 	}
@@ -99,10 +105,33 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs int) error {
 		if err != nil {
 			return fmt.Errorf("bench: %s: %w", step.name, err)
 		}
-		rate := float64(rows) / secs
-		fmt.Fprintf(a.stdout, "%-8s %10d %8.2f %12.0f %9.1f %12.0f\n", step.name, rows, secs, rate, rate/intelMQEventsPerSecond, float64(rss)/(1<<20))
+		printBenchStep(a.stdout, step.name, rows, secs, rss)
+	}
+	for d := 1; d < days; d++ {
+		day := first.AddDate(0, 0, d)
+		next := benchReportPath(work, day)
+		if _, err := writeBenchReport(next, rows, day); err != nil {
+			return err
+		}
+		secs, rss, err := runMeasured(ctx, self, append(append([]string{"ingest"}, dbArgs...), "--feed", "shadowserver", next), a.stderr)
+		if err != nil {
+			return fmt.Errorf("bench: ingest day %d: %w", d+1, err)
+		}
+		printBenchStep(a.stdout, fmt.Sprintf("day %d", d+1), rows, secs, rss)
+		if err := os.Remove(next); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+func benchReportPath(work string, day time.Time) string {
+	return filepath.Join(work, day.Format("2006-01-02")+"-scan_rdp-az-geo.csv")
+}
+
+func printBenchStep(w io.Writer, name string, rows int, secs float64, rss int64) {
+	rate := float64(rows) / secs
+	fmt.Fprintf(w, "%-8s %10d %8.2f %12.0f %9.1f %12.0f\n", name, rows, secs, rate, rate/intelMQEventsPerSecond, float64(rss)/(1<<20))
 }
 
 // benchConstituency stores orgs organisations owning ten /24s each:
