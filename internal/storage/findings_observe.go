@@ -134,17 +134,23 @@ func (s *Store) requireObservedReferences(ctx context.Context, tx *sql.Tx, obs [
 // findingsByKey reads the stored findings of keys in one query. On
 // PostgreSQL it locks them, so a person's change in between is not lost.
 func (s *Store) findingsByKey(ctx context.Context, tx *sql.Tx, keys []finding.Key) (map[finding.Key]*finding.Finding, error) {
-	var a args
-	var q strings.Builder
-	q.WriteString(`SELECT ` + findingColumns + findingFrom + ` WHERE (f.org_id, f.resource, f.identifier) IN (`)
-	for i, k := range keys {
-		if i > 0 {
-			q.WriteString(", ")
+	var rows *sql.Rows
+	var err error
+	if s.dialect.name == "postgres" {
+		rows, err = s.findingsByKeyArrays(ctx, tx, keys)
+	} else {
+		var a args
+		var q strings.Builder
+		q.WriteString(`SELECT ` + findingColumns + findingFrom + ` WHERE (f.org_id, f.resource, f.identifier) IN (`)
+		for i, k := range keys {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(" + s.bind(&a, k.OrgID) + ", " + s.bind(&a, k.Resource) + ", " + s.bind(&a, k.Identifier) + ")")
 		}
-		q.WriteString("(" + s.bind(&a, k.OrgID) + ", " + s.bind(&a, k.Resource) + ", " + s.bind(&a, k.Identifier) + ")")
+		q.WriteString(")")
+		rows, err = s.cachedQuery(ctx, tx, q.String(), len(keys) == findingsPerStatement, a...)
 	}
-	q.WriteString(")" + s.dialect.forUpdate("f"))
-	rows, err := s.cachedQuery(ctx, tx, q.String(), len(keys) == findingsPerStatement, a...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: read findings: %w", err)
 	}
@@ -161,6 +167,24 @@ func (s *Store) findingsByKey(ctx context.Context, tx *sql.Tx, keys []finding.Ke
 		return nil, fmt.Errorf("storage: read findings: %w", err)
 	}
 	return out, nil
+}
+
+// findingsByKeyArrays is findingsByKey's query on PostgreSQL: the keys
+// as three arrays joined to findings, one statement whatever their
+// number. Written as 500 row values in IN, PostgreSQL spent 76 ms
+// planning it and 40 ms running it for each batch of an ingest, and a
+// 100,000-row ingest took twice as long.
+func (s *Store) findingsByKeyArrays(ctx context.Context, tx *sql.Tx, keys []finding.Key) (*sql.Rows, error) {
+	orgs := make([]int64, len(keys))
+	resources := make([]string, len(keys))
+	identifiers := make([]string, len(keys))
+	for i, k := range keys {
+		orgs[i], resources[i], identifiers[i] = k.OrgID, k.Resource, k.Identifier
+	}
+	return tx.QueryContext(ctx, `SELECT `+findingColumns+findingFrom+`
+		JOIN unnest($1::bigint[], $2::text[], $3::text[]) AS k(org_id, resource, identifier)
+		  ON f.org_id = k.org_id AND f.resource = k.resource AND f.identifier = k.identifier`+s.dialect.forUpdate("f"),
+		orgs, resources, identifiers)
 }
 
 // findingValues are a finding's values in findingWriteColumns' order.
