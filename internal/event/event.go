@@ -173,6 +173,14 @@ func (e *Event) putRank(rank int32, key, value string, kind Kind) {
 }
 
 func (e *Event) putField(f Field) {
+	// A field that sorts after the last of a sorted event cannot be in it
+	// yet: no search, and the event stays sorted. A parser that sets its
+	// keys in order (see shadowserver's plan) only ever takes this path.
+	if n := len(e.fields); !e.unsorted && (n == 0 || less(&e.fields[n-1], &f)) {
+		e.mark(f.rank, 1)
+		e.fields = append(e.fields, f)
+		return
+	}
 	if i, ok := e.findRank(f.rank, f.Key); ok {
 		e.fields[i] = f
 		return
@@ -224,34 +232,58 @@ func (e *Event) Set(key, value string) error {
 // SetKey is Set for a key already looked up (see LookupKey): parsers
 // resolve their keys once per report, not once per value.
 func (e *Event) SetKey(k *Key, value string) error {
+	f, ok, err := KeyField(k, value)
+	if err != nil || !ok {
+		return err
+	}
+	switch k.Type {
+	case ClassificationType:
+		e.putRank(taxonomyKey.rank, taxonomyKey.Name, taxonomyOf[f.Value], KindString)
+	case ClassificationTaxonomy:
+		if t, ok := e.Get("classification.type"); ok && taxonomyOf[t] != f.Value {
+			return &errs.Error{Code: errs.Invalid, Field: k.Name,
+				Message: k.Name + ": " + strconv.Quote(f.Value) + " does not match classification.type " + strconv.Quote(t)}
+		}
+	}
+	e.putField(f)
+	return nil
+}
+
+// KeyField validates and normalises value for k as SetKey does, and
+// returns the field SetKey would store; ok is false when there is no
+// value to store (see IsIgnored). It does not do what needs the event:
+// deriving classification.taxonomy from classification.type, and checking
+// one against the other. Parsers that gather a row's values before they
+// store them in key order (see SetField) use it.
+func KeyField(k *Key, value string) (f Field, ok bool, err error) {
 	if IsIgnored(value) {
-		return nil
+		return Field{}, false, nil
 	}
 	if k.Type == JSON {
-		e.putRank(extraRank, k.Name, value, KindString)
-		return nil
+		return Field{rank: extraRank, Key: k.Name, Value: value, Kind: KindString}, true, nil
 	}
 	v, kind, err := normalise(k, value)
 	if err != nil {
-		return &errs.Error{Code: errs.Invalid, Field: k.Name,
+		return Field{}, false, &errs.Error{Code: errs.Invalid, Field: k.Name,
 			Message: k.Name + ": invalid " + k.Type.String() + " " + strconv.Quote(clip(value)) + ": " + err.Error()}
 	}
 	if IsIgnored(v) {
 		// " -" trims to "-": a null marker after normalising is no value
 		// either, or the stored value would vanish when set again.
-		return nil
+		return Field{}, false, nil
 	}
-	switch k.Type {
-	case ClassificationType:
-		e.putRank(taxonomyKey.rank, taxonomyKey.Name, taxonomyOf[v], KindString)
-	case ClassificationTaxonomy:
-		if t, ok := e.Get("classification.type"); ok && taxonomyOf[t] != v {
-			return &errs.Error{Code: errs.Invalid, Field: k.Name,
-				Message: k.Name + ": " + strconv.Quote(v) + " does not match classification.type " + strconv.Quote(t)}
-		}
-	}
-	e.putField(Field{rank: k.rank, Key: k.Name, Value: v, Kind: kind, plain: plainType[k.Type]})
-	return nil
+	return Field{rank: k.rank, Key: k.Name, Value: v, Kind: kind, plain: plainType[k.Type]}, true, nil
+}
+
+// SetField stores f, replacing any earlier value of its key. f comes from
+// KeyField, the Extra* and RawBase64Field constructors, or another event's
+// Fields: its value was validated when it was made.
+func (e *Event) SetField(f Field) { e.putField(f) }
+
+// CompareKeys orders two key names as an event's fields are ordered
+// (and written in JSON): -1, 0 or 1.
+func CompareKeys(a, b string) int {
+	return compareFields(Field{rank: rankOf(a), Key: a}, Field{rank: rankOf(b), Key: b})
 }
 
 // plainType marks the types whose normalised values are ASCII without
@@ -265,8 +297,11 @@ var taxonomyKey = keys["classification.taxonomy"]
 
 // SetRawBase64 stores raw already base64-encoded, unchecked: for parsers
 // that encode a shared prefix once per report (see shadowserver).
-func (e *Event) SetRawBase64(b64 string) {
-	e.putField(Field{rank: rawKey.rank, Key: rawKey.Name, Value: b64, Kind: KindString, plain: true})
+func (e *Event) SetRawBase64(b64 string) { e.putField(RawBase64Field(b64)) }
+
+// RawBase64Field is the raw field SetRawBase64 stores.
+func RawBase64Field(b64 string) Field {
+	return Field{rank: rawKey.rank, Key: rawKey.Name, Value: b64, Kind: KindString, plain: true}
 }
 
 var rawKey = keys["raw"]
@@ -292,18 +327,30 @@ func (e *Event) SetExtraJSON(key string, raw []byte) error {
 // extra values without a JSON round trip.
 // The key must start with extra. (not checked: these are for parsers that
 // build their keys from a schema).
-func (e *Event) SetExtraString(key, v string) { e.putRank(extraRank, key, v, KindString) }
+func (e *Event) SetExtraString(key, v string) { e.putField(ExtraString(key, v)) }
 
-func (e *Event) SetExtraInt(key string, v int64) {
-	e.putRank(extraRank, key, strconv.FormatInt(v, 10), KindNumber)
+func (e *Event) SetExtraInt(key string, v int64) { e.putField(ExtraInt(key, v)) }
+
+func (e *Event) SetExtraFloat(key string, v float64) { e.putField(ExtraFloat(key, v)) }
+
+func (e *Event) SetExtraBool(key string, v bool) { e.putField(ExtraBool(key, v)) }
+
+// ExtraString, ExtraInt, ExtraFloat and ExtraBool are the fields the
+// SetExtra* methods store (for SetField).
+func ExtraString(key, v string) Field {
+	return Field{rank: extraRank, Key: key, Value: v, Kind: KindString}
 }
 
-func (e *Event) SetExtraFloat(key string, v float64) {
-	e.putRank(extraRank, key, FormatFloat(v), KindNumber)
+func ExtraInt(key string, v int64) Field {
+	return Field{rank: extraRank, Key: key, Value: strconv.FormatInt(v, 10), Kind: KindNumber}
 }
 
-func (e *Event) SetExtraBool(key string, v bool) {
-	e.putRank(extraRank, key, strconv.FormatBool(v), KindBool)
+func ExtraFloat(key string, v float64) Field {
+	return Field{rank: extraRank, Key: key, Value: FormatFloat(v), Kind: KindNumber}
+}
+
+func ExtraBool(key string, v bool) Field {
+	return Field{rank: extraRank, Key: key, Value: strconv.FormatBool(v), Kind: KindBool}
 }
 
 // clip shortens a value quoted in an error message.

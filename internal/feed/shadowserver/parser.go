@@ -21,6 +21,8 @@ type Parser struct {
 	Schema     *Schema // nil: the embedded schema
 	ReportType string  // fixed report type; empty: from the report's file or feed name
 	Workers    int     // goroutines building events; 0: one per CPU
+
+	plain bool // build every row without a plan (tests compare the two ways)
 }
 
 func (p *Parser) workers() int {
@@ -112,6 +114,9 @@ func (p *Parser) Parse(ctx context.Context, r io.Reader, rep feed.Report, emit f
 	if err != nil {
 		return st, err
 	}
+	if p.plain {
+		c.plan, c.slots = nil, nil
+	}
 	rows := &rowReader{c: c, rawPrefix: append(trimLine(first[:headerEnd]), '\n')}
 	return rows.run(ctx, p.workers(), chunks, block{data: first[headerEnd:], line: 1 + bytes.Count(first[:headerEnd], []byte{'\n'})}, rep, emit)
 }
@@ -148,6 +153,8 @@ type compiledReport struct {
 	pending  []bool       // per row: column not used by a mapping yet
 	fields   []string     // the current row, for conversions that read it
 	present  int          // columns the current row has; the rest are absent
+	plan     *plan        // nil: build the plain way
+	slots    *slots       // the plan's per-row values (per worker, as pending is)
 }
 
 func compile(rt *ReportType, header []string, rep feed.Report) (*compiledReport, error) {
@@ -190,6 +197,9 @@ func compile(rt *ReportType, header []string, rep feed.Report) (*compiledReport,
 	}
 	if err != nil {
 		return nil, errs.E(errs.Invalid, "shadowserver %s: %v", rt.Name, err)
+	}
+	if c.plan = c.makePlan(); c.plan != nil {
+		c.slots = c.plan.newSlots()
 	}
 	return c, nil
 }
@@ -240,6 +250,9 @@ func (c *compiledReport) get(column string) (string, bool) {
 // kept in extra under its column name; columns no mapping used go to
 // extra as they are.
 func (c *compiledReport) build(e *event.Event, fields []string, rawB64 string) error {
+	if c.plan != nil {
+		return c.buildPlanned(e, fields, rawB64, c.slots)
+	}
 	c.fields = fields
 	e.CopyFrom(c.base)
 	for i := range c.pending {

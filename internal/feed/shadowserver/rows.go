@@ -165,6 +165,9 @@ func (rr *rowReader) newWorker() *worker {
 	whole := len(rr.rawPrefix) / 3 * 3
 	w := &worker{c: *rr.c, prefix: rr.rawPrefix[whole:], headB64: base64.StdEncoding.EncodeToString(rr.rawPrefix[:whole])}
 	w.c.pending = make([]bool, len(rr.c.pending))
+	if w.c.plan != nil {
+		w.c.slots = w.c.plan.newSlots()
+	}
 	return w
 }
 
