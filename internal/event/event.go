@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/qalxan/qalxan/internal/errs"
 )
@@ -41,6 +42,7 @@ type Event struct {
 	unsorted bool      // a field was appended out of order since the last sort
 	known    [4]uint64 // bit rank/2 is set when that known key is present
 	extras   int       // how many extra.* fields there are
+	rawHead  string    // see SetRawJoined: the encoded start of a raw whose field holds the rest unencoded
 
 	// Line is where the event's row starts in its report: the 1-based
 	// line of a text report, the record number of a JSON one; 0 when
@@ -69,8 +71,18 @@ func (e *Event) Len() int { return len(e.fields) }
 // modify it.
 func (e *Event) Fields() []Field {
 	e.sort()
+	for i := range e.fields {
+		if e.fields[i].Kind == kindRawJoined {
+			e.encodeRaw(i)
+		}
+	}
 	return e.fields
 }
+
+// Sort puts the fields in key order now, as Fields and AppendJSON do
+// before they read them: a parser sorts on its own goroutines, not on the
+// one that writes the events out.
+func (e *Event) Sort() { e.sort() }
 
 // sort restores key order. Setting appends (a parser sets thirty fields
 // in whatever order its mapping has; inserting each in place cost more
@@ -150,6 +162,9 @@ func (e *Event) findRank(rank int32, key string) (int, bool) {
 // Get returns the canonical text of key's value.
 func (e *Event) Get(key string) (string, bool) {
 	if i, ok := e.find(key); ok {
+		if e.fields[i].Kind == kindRawJoined {
+			e.encodeRaw(i)
+		}
 		return e.fields[i].Value, true
 	}
 	return "", false
@@ -276,7 +291,7 @@ func KeyField(k *Key, value string) (f Field, ok bool, err error) {
 }
 
 // SetField stores f, replacing any earlier value of its key. f comes from
-// KeyField, the Extra* and RawBase64Field constructors, or another event's
+// KeyField, the Extra* constructors, or another event's
 // Fields: its value was validated when it was made.
 func (e *Event) SetField(f Field) { e.putField(f) }
 
@@ -297,14 +312,43 @@ var taxonomyKey = keys["classification.taxonomy"]
 
 // SetRawBase64 stores raw already base64-encoded, unchecked: for parsers
 // that encode a shared prefix once per report (see shadowserver).
-func (e *Event) SetRawBase64(b64 string) { e.putField(RawBase64Field(b64)) }
-
-// RawBase64Field is the raw field SetRawBase64 stores.
-func RawBase64Field(b64 string) Field {
-	return Field{rank: rawKey.rank, Key: rawKey.Name, Value: b64, Kind: KindString, plain: true}
+func (e *Event) SetRawBase64(b64 string) {
+	e.putField(Field{rank: rawKey.rank, Key: rawKey.Name, Value: b64, Kind: KindString, plain: true})
 }
 
 var rawKey = keys["raw"]
+
+// kindRawJoined marks the raw field SetRawJoined stores: its Value is the
+// unencoded rest, e.rawHead the encoded start. Only AppendJSON writes it
+// as it is; Get and Fields encode it first, so no other code sees it.
+const kindRawJoined Kind = 255
+
+// SetRawJoined stores raw as head64 (base64 already, of a whole number of
+// 3-byte groups, so without padding) followed by the base64 encoding of
+// rest, unchecked. rest is encoded only when raw is read or the event is
+// written in JSON, straight into the output: a parser whose rows share a
+// prefix (Shadowserver's header line) encodes it once per report, and an
+// event whose raw is never written (the pipeline keeps raw in the report
+// archive) never encodes it.
+func (e *Event) SetRawJoined(head64, rest string) {
+	e.putField(Field{rank: rawKey.rank, Key: rawKey.Name, Value: rest, Kind: kindRawJoined, plain: true})
+	e.rawHead = head64
+}
+
+// encodeRaw replaces the joined raw field i by its base64 text.
+func (e *Event) encodeRaw(i int) {
+	f := &e.fields[i]
+	f.Value = string(e.appendRaw(nil, f.Value))
+	f.Kind = KindString
+}
+
+// appendRaw appends the base64 encoding of a joined raw whose rest is rest.
+func (e *Event) appendRaw(b []byte, rest string) []byte {
+	b = append(b, e.rawHead...)
+	// A read-only view of rest's bytes: the encoder only reads its source,
+	// and converting would copy hundreds of bytes per event.
+	return base64.StdEncoding.AppendEncode(b, unsafe.Slice(unsafe.StringData(rest), len(rest)))
+}
 
 // SetRaw stores data, base64-encoded, as raw.
 func (e *Event) SetRaw(data []byte) {
@@ -385,5 +429,8 @@ func (e *Event) CopyFrom(src *Event) {
 func (e *Event) Merge(src *Event) {
 	for _, f := range src.fields {
 		e.putField(f)
+		if f.Kind == kindRawJoined {
+			e.rawHead = src.rawHead
+		}
 	}
 }

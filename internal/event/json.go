@@ -27,6 +27,10 @@ func (e *Event) AppendJSON(b []byte) []byte {
 			b = append(b, ':')
 		}
 		switch {
+		case f.Kind == kindRawJoined:
+			b = append(b, '"')
+			b = e.appendRaw(b, f.Value)
+			b = append(b, '"')
 		case f.Kind == KindString && f.plain:
 			b = append(b, '"')
 			b = append(b, f.Value...)

@@ -236,6 +236,13 @@ func (c *compiledReport) resolve(ms []Mapping, required bool) ([]compiled, error
 	return out, nil
 }
 
+// rawText is a row's raw: base64(head64 decoded + rest), see
+// event.SetRawJoined.
+type rawText struct {
+	head64 string // the encoded whole 3-byte groups of the header line, the same for every row
+	rest   string // the rest of the header line and the row, not encoded
+}
+
 // get implements row for conversions that read other columns.
 func (c *compiledReport) get(column string) (string, bool) {
 	i, ok := c.cols[column]
@@ -249,9 +256,9 @@ func (c *compiledReport) get(column string) (string, bool) {
 // must convert and validate; an optional value that does not validate is
 // kept in extra under its column name; columns no mapping used go to
 // extra as they are.
-func (c *compiledReport) build(e *event.Event, fields []string, rawB64 string) error {
+func (c *compiledReport) build(e *event.Event, fields []string, raw rawText) error {
 	if c.plan != nil {
-		return c.buildPlanned(e, fields, rawB64, c.slots)
+		return c.buildPlanned(e, fields, raw, c.slots)
 	}
 	c.fields = fields
 	e.CopyFrom(c.base)
@@ -283,7 +290,7 @@ func (c *compiledReport) build(e *event.Event, fields []string, rawB64 string) e
 		}
 	}
 	e.Merge(c.constant)
-	e.SetRawBase64(rawB64)
+	e.SetRawJoined(raw.head64, raw.rest)
 	for i, p := range c.pending {
 		if p && fields[i] != "" {
 			e.SetExtraString(c.extraCol[i], fields[i])

@@ -167,7 +167,7 @@ func field(e *event.Event, key string) event.Field {
 }
 
 // buildPlanned is build by c.plan, into s.
-func (c *compiledReport) buildPlanned(e *event.Event, fields []string, rawB64 string, s *slots) error {
+func (c *compiledReport) buildPlanned(e *event.Event, fields []string, raw rawText, s *slots) error {
 	p := c.plan
 	c.fields = fields
 	copy(s.has, p.fixed)
@@ -198,7 +198,7 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, rawB64 st
 			c.pending[m.col] = false
 		}
 	}
-	s.has[p.raw], s.fields[p.raw] = true, event.RawBase64Field(rawB64)
+	s.has[p.raw] = true // set below, from raw
 	for i, pending := range c.pending {
 		if pending && fields[i] != "" {
 			j := p.extraCol[i]
@@ -207,7 +207,10 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, rawB64 st
 	}
 	e.Reset()
 	for i, has := range s.has {
-		if has {
+		switch {
+		case i == p.raw:
+			e.SetRawJoined(raw.head64, raw.rest)
+		case has:
 			e.SetField(s.fields[i])
 		}
 	}

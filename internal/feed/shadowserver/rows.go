@@ -44,8 +44,13 @@ type rowReader struct {
 	c         *compiledReport
 	rawPrefix []byte // the header line and "\n": raw is base64(rawPrefix + line), as IntelMQ has it
 
-	batches sync.Pool // *built
-	buffers sync.Pool // *[]byte, block buffers
+	// Emitted batches and block buffers for reuse. Free lists, not
+	// sync.Pools: a pool is emptied by every garbage collection, and
+	// here, with collections every few hundred milliseconds, that meant
+	// allocating a block's events and their field slices again and again.
+	// The blocks in flight are bounded (see run), so are these.
+	batches chan *built
+	buffers chan []byte
 }
 
 type job struct {
@@ -62,6 +67,10 @@ func (rr *rowReader) run(ctx context.Context, workers int, chunks *feed.CSVChunk
 
 	work := make(chan job)
 	order := make(chan chan *built, 2*workers)
+	// In flight at most: the order queue, one block per worker, one being
+	// emitted and one being cut.
+	rr.batches = make(chan *built, 3*workers+2)
+	rr.buffers = make(chan []byte, 3*workers+2)
 	wg.Go(func() { rr.cut(ctx, chunks, first, work, order) })
 	for range workers {
 		w := rr.newWorker()
@@ -116,8 +125,9 @@ func (rr *rowReader) cut(ctx context.Context, chunks *feed.CSVChunker, next bloc
 			return
 		}
 		var buf []byte
-		if p, ok := rr.buffers.Get().(*[]byte); ok {
-			buf = *p
+		select {
+		case buf = <-rr.buffers:
+		default:
 		}
 		data, line, err := chunks.Next(buf)
 		if err == io.EOF {
@@ -137,19 +147,26 @@ func (rr *rowReader) cut(ctx context.Context, chunks *feed.CSVChunker, next bloc
 }
 
 func (rr *rowReader) batch() *built {
-	if b, ok := rr.batches.Get().(*built); ok {
+	select {
+	case b := <-rr.batches:
 		return b
+	default:
+		return &built{}
 	}
-	return &built{}
 }
 
 func (rr *rowReader) recycle(b *built) {
 	if b.data != nil {
-		data := b.data[:0]
-		rr.buffers.Put(&data)
+		select {
+		case rr.buffers <- b.data[:0]:
+		default:
+		}
 	}
 	b.n, b.bad, b.rows, b.data = 0, b.bad[:0], 0, nil
-	rr.batches.Put(b)
+	select {
+	case rr.batches <- b:
+	default:
+	}
 }
 
 // worker builds the rows of one block at a time.
@@ -158,7 +175,6 @@ type worker struct {
 	prefix  []byte         // rawPrefix's bytes after its whole 3-byte groups
 	headB64 string         // base64 of rawPrefix's whole 3-byte groups, shared by every row
 	rawBuf  []byte
-	encBuf  []byte
 }
 
 func (rr *rowReader) newWorker() *worker {
@@ -209,17 +225,16 @@ func (w *worker) build(bl block, rep feed.Report, b *built) *built {
 		}
 		fields = fields[:header]
 		w.rawBuf = append(append(w.rawBuf[:0], w.prefix...), raw...)
-		w.encBuf = base64.StdEncoding.AppendEncode(append(w.encBuf[:0], w.headB64...), w.rawBuf)
 		if b.n == len(b.events) {
 			b.events = append(b.events, event.New(48))
 		}
 		e := b.events[b.n]
-		if err := w.c.build(e, fields, string(w.encBuf)); err != nil {
+		if err := w.c.build(e, fields, rawText{w.headB64, string(w.rawBuf)}); err != nil {
 			b.bad = append(b.bad, feed.BadRow{Line: line, Reason: err.Error()})
 			continue
 		}
 		e.Line = line
-		e.Fields() // puts the fields in key order here, in parallel, not in the emitter
+		e.Sort() // here, in parallel, not in the emitter (a no-op after a plan)
 		b.n++
 	}
 }
