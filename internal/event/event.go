@@ -385,6 +385,12 @@ func ExtraString(key, v string) Field {
 	return Field{rank: extraRank, Key: key, Value: v, Kind: KindString}
 }
 
+// ExtraNumber is the field of a number already in its canonical text
+// (see CanonicalInt), unchecked.
+func ExtraNumber(key, canonical string) Field {
+	return Field{rank: extraRank, Key: key, Value: canonical, Kind: KindNumber}
+}
+
 func ExtraInt(key string, v int64) Field {
 	return Field{rank: extraRank, Key: key, Value: strconv.FormatInt(v, 10), Kind: KindNumber}
 }

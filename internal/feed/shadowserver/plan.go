@@ -233,7 +233,11 @@ func (c *compiledReport) fill(s *slots, i int, m *compiled, v value) error {
 		}
 		switch v.kind {
 		case integer:
-			f = event.ExtraInt(m.extra, v.i)
+			if v.s != "" {
+				f = event.ExtraNumber(m.extra, v.s)
+			} else {
+				f = event.ExtraInt(m.extra, v.i)
+			}
 		case float:
 			f = event.ExtraFloat(m.extra, v.f)
 		case boolean:
