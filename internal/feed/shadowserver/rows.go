@@ -175,6 +175,7 @@ type worker struct {
 	prefix  []byte         // rawPrefix's bytes after its whole 3-byte groups
 	headB64 string         // base64 of rawPrefix's whole 3-byte groups, shared by every row
 	rawBuf  []byte
+	row     []string // a short row's fields, padded to the header's length
 }
 
 func (rr *rowReader) newWorker() *worker {
@@ -220,8 +221,14 @@ func (w *worker) build(bl block, rep feed.Report, b *built) *built {
 		// at the end of a short row have no value; cells beyond the
 		// header are dropped.
 		w.c.present = min(len(fields), header)
-		for len(fields) < header {
-			fields = append(fields, "")
+		if len(fields) < header {
+			// Into the worker's own slice: appending to the reader's
+			// (reused, no room to spare) allocated a new one every row.
+			w.row = append(w.row[:0], fields...)
+			for len(w.row) < header {
+				w.row = append(w.row, "")
+			}
+			fields = w.row
 		}
 		fields = fields[:header]
 		w.rawBuf = append(append(w.rawBuf[:0], w.prefix...), raw...)
