@@ -168,7 +168,7 @@ func normASN(s string) (string, Kind, error) {
 	if len(s) > 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's') {
 		s = s[2:]
 	}
-	if len(s) <= 9 && s != "0" && s[0] != '-' && CanonicalInt(s) {
+	if len(s) <= 9 && CanonicalInt(s) && s != "0" && s[0] != '-' {
 		return s, KindNumber, nil // fits in 32 bits: what parsing and formatting would give
 	}
 	n, err := strconv.ParseUint(s, 10, 32)
