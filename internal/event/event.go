@@ -42,7 +42,8 @@ type Event struct {
 	unsorted bool      // a field was appended out of order since the last sort
 	known    [4]uint64 // bit rank/2 is set when that known key is present
 	extras   int       // how many extra.* fields there are
-	rawHead  string    // see SetRawJoined: the encoded start of a raw whose field holds the rest unencoded
+	rawHead  string    // see SetRawJoined: the encoded start of a raw whose field holds the rest unencoded,
+	rawTail  string    // and the unencoded bytes between the two
 
 	// Line is where the event's row starts in its report: the 1-based
 	// line of a text report, the record number of a JSON one; 0 when
@@ -319,20 +320,22 @@ func (e *Event) SetRawBase64(b64 string) {
 var rawKey = keys["raw"]
 
 // kindRawJoined marks the raw field SetRawJoined stores: its Value is the
-// unencoded rest, e.rawHead the encoded start. Only AppendJSON writes it
-// as it is; Get and Fields encode it first, so no other code sees it.
+// unencoded rest, e.rawHead and e.rawTail what goes before it. Only
+// AppendJSON writes it as it is; Get and Fields encode it first, so no
+// other code sees it.
 const kindRawJoined Kind = 255
 
-// SetRawJoined stores raw as head64 (base64 already, of a whole number of
-// 3-byte groups, so without padding) followed by the base64 encoding of
-// rest, unchecked. rest is encoded only when raw is read or the event is
-// written in JSON, straight into the output: a parser whose rows share a
-// prefix (Shadowserver's header line) encodes it once per report, and an
-// event whose raw is never written (the pipeline keeps raw in the report
-// archive) never encodes it.
-func (e *Event) SetRawJoined(head64, rest string) {
+// SetRawJoined stores as raw the base64 encoding of head + tail + rest,
+// where head64 is head already encoded (a whole number of 3-byte groups,
+// so without padding), unchecked. tail and rest are encoded only when raw
+// is read or the event is written in JSON, straight into the output: a
+// parser whose rows share a prefix (Shadowserver's header line) encodes
+// most of it once per report and keeps the row's own text as it is, and
+// an event whose raw is never written (the pipeline keeps raw in the
+// report archive) never encodes it.
+func (e *Event) SetRawJoined(head64, tail, rest string) {
 	e.putField(Field{rank: rawKey.rank, Key: rawKey.Name, Value: rest, Kind: kindRawJoined, plain: true})
-	e.rawHead = head64
+	e.rawHead, e.rawTail = head64, tail
 }
 
 // encodeRaw replaces the joined raw field i by its base64 text.
@@ -344,10 +347,22 @@ func (e *Event) encodeRaw(i int) {
 
 // appendRaw appends the base64 encoding of a joined raw whose rest is rest.
 func (e *Event) appendRaw(b []byte, rest string) []byte {
+	enc := base64.StdEncoding
 	b = append(b, e.rawHead...)
+	if tail := e.rawTail; tail != "" {
+		// The tail and the start of rest make the next 3-byte group.
+		var g [3]byte
+		n := copy(g[:], tail)
+		took := copy(g[n:], rest)
+		b = enc.AppendEncode(b, g[:n+took])
+		if n+took < 3 {
+			return b // it was all there is, padded
+		}
+		rest = rest[took:]
+	}
 	// A read-only view of rest's bytes: the encoder only reads its source,
 	// and converting would copy hundreds of bytes per event.
-	return base64.StdEncoding.AppendEncode(b, unsafe.Slice(unsafe.StringData(rest), len(rest)))
+	return enc.AppendEncode(b, unsafe.Slice(unsafe.StringData(rest), len(rest)))
 }
 
 // SetRaw stores data, base64-encoded, as raw.
@@ -436,7 +451,7 @@ func (e *Event) Merge(src *Event) {
 	for _, f := range src.fields {
 		e.putField(f)
 		if f.Kind == kindRawJoined {
-			e.rawHead = src.rawHead
+			e.rawHead, e.rawTail = src.rawHead, src.rawTail
 		}
 	}
 }

@@ -236,11 +236,12 @@ func (c *compiledReport) resolve(ms []Mapping, required bool) ([]compiled, error
 	return out, nil
 }
 
-// rawText is a row's raw: base64(head64 decoded + rest), see
+// rawText is a row's raw: base64(head64 decoded + tail + rest), see
 // event.SetRawJoined.
 type rawText struct {
-	head64 string // the encoded whole 3-byte groups of the header line, the same for every row
-	rest   string // the rest of the header line and the row, not encoded
+	head64 string // the encoded whole 3-byte groups of the header line and its "\n", the same for every row
+	tail   string // the rest of them, not encoded
+	rest   string // the row
 }
 
 // get implements row for conversions that read other columns.
@@ -290,7 +291,7 @@ func (c *compiledReport) build(e *event.Event, fields []string, raw rawText) err
 		}
 	}
 	e.Merge(c.constant)
-	e.SetRawJoined(raw.head64, raw.rest)
+	e.SetRawJoined(raw.head64, raw.tail, raw.rest)
 	for i, p := range c.pending {
 		if p && fields[i] != "" {
 			e.SetExtraString(c.extraCol[i], fields[i])

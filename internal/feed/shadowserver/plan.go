@@ -209,7 +209,7 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, raw rawTe
 	for i, has := range s.has {
 		switch {
 		case i == p.raw:
-			e.SetRawJoined(raw.head64, raw.rest)
+			e.SetRawJoined(raw.head64, raw.tail, raw.rest)
 		case has:
 			e.SetField(s.fields[i])
 		}

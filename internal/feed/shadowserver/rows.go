@@ -1,7 +1,6 @@
 package shadowserver
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/csv"
@@ -172,15 +171,14 @@ func (rr *rowReader) recycle(b *built) {
 // worker builds the rows of one block at a time.
 type worker struct {
 	c       compiledReport // a copy: pending, fields and present are per row
-	prefix  []byte         // rawPrefix's bytes after its whole 3-byte groups
+	prefix  string         // rawPrefix's bytes after its whole 3-byte groups
 	headB64 string         // base64 of rawPrefix's whole 3-byte groups, shared by every row
-	rawBuf  []byte
-	row     []string // a short row's fields, padded to the header's length
+	row     []string       // a short row's fields, padded to the header's length
 }
 
 func (rr *rowReader) newWorker() *worker {
 	whole := len(rr.rawPrefix) / 3 * 3
-	w := &worker{c: *rr.c, prefix: rr.rawPrefix[whole:], headB64: base64.StdEncoding.EncodeToString(rr.rawPrefix[:whole])}
+	w := &worker{c: *rr.c, prefix: string(rr.rawPrefix[whole:]), headB64: base64.StdEncoding.EncodeToString(rr.rawPrefix[:whole])}
 	w.c.pending = make([]bool, len(rr.c.pending))
 	if w.c.plan != nil {
 		w.c.slots = w.c.plan.newSlots()
@@ -191,20 +189,16 @@ func (rr *rowReader) newWorker() *worker {
 // build parses one block's rows into b.
 func (w *worker) build(bl block, rep feed.Report, b *built) *built {
 	b.data = bl.data
-	cr := csv.NewReader(bytes.NewReader(bl.data))
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1 // rows may be shorter or longer than the header: see below
-	cr.LazyQuotes = true
+	// One string for the block, which its events' values are substrings
+	// of: one allocation and copy per block, not one per row, and the
+	// buffer goes back to be read into again.
+	rows := feed.NewCSVBlock(string(bl.data), bl.line)
 	header := len(w.c.pending)
-	var prev int64
 	for {
-		fields, err := cr.Read()
+		fields, line, raw, err := rows.Next()
 		if err == io.EOF {
 			return b
 		}
-		end := cr.InputOffset()
-		raw := trimLine(bl.data[prev:end])
-		prev = end
 		b.rows++
 		if err != nil {
 			var pe *csv.ParseError
@@ -212,11 +206,9 @@ func (w *worker) build(bl block, rep feed.Report, b *built) *built {
 				b.err = err
 				return b
 			}
-			b.bad = append(b.bad, feed.BadRow{Line: pe.StartLine + bl.line - 1, Reason: pe.Err.Error()})
+			b.bad = append(b.bad, feed.BadRow{Line: pe.StartLine, Reason: pe.Err.Error()})
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		line += bl.line - 1
 		// Like Python's DictReader, which IntelMQ uses: columns missing
 		// at the end of a short row have no value; cells beyond the
 		// header are dropped.
@@ -231,12 +223,11 @@ func (w *worker) build(bl block, rep feed.Report, b *built) *built {
 			fields = w.row
 		}
 		fields = fields[:header]
-		w.rawBuf = append(append(w.rawBuf[:0], w.prefix...), raw...)
 		if b.n == len(b.events) {
 			b.events = append(b.events, event.New(48))
 		}
 		e := b.events[b.n]
-		if err := w.c.build(e, fields, rawText{w.headB64, string(w.rawBuf)}); err != nil {
+		if err := w.c.build(e, fields, rawText{w.headB64, w.prefix, raw}); err != nil {
 			b.bad = append(b.bad, feed.BadRow{Line: line, Reason: err.Error()})
 			continue
 		}
