@@ -211,7 +211,7 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, raw rawTe
 		case i == p.raw:
 			e.SetRawJoined(raw.head64, raw.tail, raw.rest)
 		case has:
-			e.SetField(s.fields[i])
+			e.AppendOrdered(s.fields[i]) // slots are in key order, each key once
 		}
 	}
 	return nil
