@@ -62,6 +62,7 @@ func (a *app) parseCommand() *cobra.Command {
 			rep.OnBad = func(b feed.BadRow) {
 				fmt.Fprintf(a.stderr, "%s:%d: %s\n", displayName(name), b.Line, b.Reason)
 			}
+			growPipe(a.stdout)
 			out := newEventWriter(a.stdout)
 			st, err := spec.Parser.Parse(cmd.Context(), br, rep, out.Emit)
 			if werr := out.Close(); werr != nil {
