@@ -27,11 +27,12 @@ import (
 
 // Field is one key and its value.
 type Field struct {
-	rank  int32 // the key's sort rank (see keys.go)
-	Kind  Kind
-	plain bool // the value needs no escaping in JSON (see plainType)
-	Key   string
-	Value string // canonical text; for KindJSON the JSON encoding
+	rank     int32 // the key's sort rank (see keys.go)
+	Kind     Kind
+	plain    bool // the value needs no escaping in JSON (see plainType)
+	plainKey bool // an extra.* key that needs no escaping either (see ExtraKey)
+	Key      string
+	Value    string // canonical text; for KindJSON the JSON encoding
 }
 
 // Event is a flat IntelMQ-style event. The zero value is empty and ready.
@@ -408,6 +409,44 @@ func (e *Event) SetExtraBool(key string, v bool) { e.putField(ExtraBool(key, v))
 // SetExtra* methods store (for SetField).
 func ExtraString(key, v string) Field {
 	return Field{rank: extraRank, Key: key, Value: v, Kind: KindString}
+}
+
+// ExtraKey is an extra.* key whose JSON form was checked once: fields made
+// with it are encoded without looking at the key again (a Shadowserver
+// event has thirty such keys). A parser makes its keys once per report.
+type ExtraKey struct {
+	name  string
+	plain bool // the name needs no escaping in JSON
+}
+
+// NewExtraKey returns the key named name, which must start with extra.
+// (not checked, as for SetExtraString).
+func NewExtraKey(name string) ExtraKey {
+	k := ExtraKey{name: name, plain: true}
+	for i := 0; i < len(name); i++ {
+		k.plain = k.plain && plain[name[i]]
+	}
+	return k
+}
+
+// Name is the key's name.
+func (k ExtraKey) Name() string { return k.name }
+
+// String, Number, Int, Float and Bool are ExtraString, ExtraNumber,
+// ExtraInt, ExtraFloat and ExtraBool with k.
+func (k ExtraKey) String(v string) Field { return k.with(ExtraString(k.name, v)) }
+
+func (k ExtraKey) Number(canonical string) Field { return k.with(ExtraNumber(k.name, canonical)) }
+
+func (k ExtraKey) Int(v int64) Field { return k.with(ExtraInt(k.name, v)) }
+
+func (k ExtraKey) Float(v float64) Field { return k.with(ExtraFloat(k.name, v)) }
+
+func (k ExtraKey) Bool(v bool) Field { return k.with(ExtraBool(k.name, v)) }
+
+func (k ExtraKey) with(f Field) Field {
+	f.plainKey = k.plain
+	return f
 }
 
 // ExtraNumber is the field of a number already in its canonical text

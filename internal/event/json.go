@@ -18,7 +18,7 @@ func (e *Event) AppendJSON(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if f.rank != extraRank { // a known key: plain ASCII
+		if f.rank != extraRank || f.plainKey { // a known key, or a checked one: plain ASCII
 			b = append(b, '"')
 			b = append(b, f.Key...)
 			b = append(b, '"', ':')

@@ -137,6 +137,7 @@ type compiled struct {
 	target target
 	key    *event.Key
 	extra  string
+	extraK event.ExtraKey // extra, checked once (see plan)
 	conv   conversion
 }
 
@@ -147,14 +148,15 @@ type compiledReport struct {
 	cols     map[string]int
 	required []compiled
 	optional []compiled
-	base     *event.Event // fields every event of the report has
-	constant *event.Event // the schema's constant fields, set last
-	extraCol []string     // extra.<column> for each column
-	pending  []bool       // per row: column not used by a mapping yet
-	fields   []string     // the current row, for conversions that read it
-	present  int          // columns the current row has; the rest are absent
-	plan     *plan        // nil: build the plain way
-	slots    *slots       // the plan's per-row values (per worker, as pending is)
+	base     *event.Event     // fields every event of the report has
+	constant *event.Event     // the schema's constant fields, set last
+	extraCol []string         // extra.<column> for each column
+	extraKey []event.ExtraKey // the same, checked once (see plan)
+	pending  []bool           // per row: column not used by a mapping yet
+	fields   []string         // the current row, for conversions that read it
+	present  int              // columns the current row has; the rest are absent
+	plan     *plan            // nil: build the plain way
+	slots    *slots           // the plan's per-row values (per worker, as pending is)
 }
 
 func compile(rt *ReportType, header []string, rep feed.Report) (*compiledReport, error) {
@@ -166,6 +168,7 @@ func compile(rt *ReportType, header []string, rep feed.Report) (*compiledReport,
 			c.cols[h] = i
 		}
 		c.extraCol[i] = event.ExtraPrefix + h
+		c.extraKey = append(c.extraKey, event.NewExtraKey(c.extraCol[i]))
 	}
 	var err error
 	if c.required, err = c.resolve(rt.Required, true); err != nil {
@@ -230,6 +233,9 @@ func (c *compiledReport) resolve(ms []Mapping, required bool) ([]compiled, error
 				// such values in extra under the key's name.
 				cm.target, cm.extra = toExtra, event.ExtraPrefix+m.Key
 			}
+		}
+		if cm.target == toExtra {
+			cm.extraK = event.NewExtraKey(cm.extra)
 		}
 		out = append(out, cm)
 	}

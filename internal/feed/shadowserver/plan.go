@@ -202,7 +202,7 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, raw rawTe
 	for i, pending := range c.pending {
 		if pending && fields[i] != "" {
 			j := p.extraCol[i]
-			s.has[j], s.fields[j] = true, event.ExtraString(c.extraCol[i], fields[i])
+			s.has[j], s.fields[j] = true, c.extraKey[i].String(fields[i])
 		}
 	}
 	e.Reset()
@@ -234,16 +234,16 @@ func (c *compiledReport) fill(s *slots, i int, m *compiled, v value) error {
 		switch v.kind {
 		case integer:
 			if v.s != "" {
-				f = event.ExtraNumber(m.extra, v.s)
+				f = m.extraK.Number(v.s)
 			} else {
-				f = event.ExtraInt(m.extra, v.i)
+				f = m.extraK.Int(v.i)
 			}
 		case float:
-			f = event.ExtraFloat(m.extra, v.f)
+			f = m.extraK.Float(v.f)
 		case boolean:
-			f = event.ExtraBool(m.extra, v.b)
+			f = m.extraK.Bool(v.b)
 		default:
-			f = event.ExtraString(m.extra, v.s)
+			f = m.extraK.String(v.s)
 		}
 	default:
 		return nil
