@@ -20,7 +20,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/qalxan/qalxan/internal/errs"
 )
@@ -371,9 +370,7 @@ func (e *Event) appendRaw(b []byte, rest string) []byte {
 		}
 		rest = rest[took:]
 	}
-	// A read-only view of rest's bytes: the encoder only reads its source,
-	// and converting would copy hundreds of bytes per event.
-	return enc.AppendEncode(b, unsafe.Slice(unsafe.StringData(rest), len(rest)))
+	return appendBase64(b, rest)
 }
 
 // SetRaw stores data, base64-encoded, as raw.
