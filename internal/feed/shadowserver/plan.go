@@ -133,12 +133,13 @@ func (c *compiledReport) makePlan() *plan {
 	return p
 }
 
-// oneValue reports whether the writers of one key, in build's order (base,
-// constant, mappings, raw, column), leave the value build would: one
-// writer; a constant after mappings (the constant is the value, but the
-// mappings still decide which columns are left over); or one mapping of
-// column c to extra.<c> and c itself left over, which never both happen
-// (the mapping's value uses the column).
+// oneValue reports whether the writers of one key, listed as makePlan adds
+// them (base, constant, mappings, raw, column; build writes base,
+// mappings, constants, raw, columns), leave a value a slot can hold: one
+// writer; a constant and mappings (build sets the constant last, so it is
+// the value, but the mappings still decide which columns are left over);
+// or one mapping of column c to extra.<c> and c itself left over, which
+// never both happen (the mapping's value uses the column).
 func oneValue(ws []writer) bool {
 	switch {
 	case len(ws) == 1:
