@@ -307,9 +307,19 @@ func (e *Event) AppendOrdered(f Field) {
 }
 
 // CompareKeys orders two key names as an event's fields are ordered
-// (and written in JSON): -1, 0 or 1.
+// (and written in JSON): -1, 0 or 1. A name that is not a known key is
+// ranked as the Extra* constructors and SetExtra* rank it, which take any
+// name unchecked: even "extra." alone (a report column with an empty
+// name), which Set would refuse.
 func CompareKeys(a, b string) int {
-	return compareFields(Field{rank: rankOf(a), Key: a}, Field{rank: rankOf(b), Key: b})
+	return compareFields(Field{rank: storedRank(a), Key: a}, Field{rank: storedRank(b), Key: b})
+}
+
+func storedRank(key string) int32 {
+	if k, ok := keys[key]; ok {
+		return k.rank
+	}
+	return extraRank
 }
 
 // plainType marks the types whose normalised values are ASCII without

@@ -50,3 +50,28 @@ func TestRawJoined(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareKeysAsStored checks that CompareKeys orders names as the
+// fields made for them are stored, "extra." alone included.
+func TestCompareKeysAsStored(t *testing.T) {
+	e := New(0)
+	for _, kv := range [][2]string{
+		{"extra.", "x"}, {"extra.a", "x"}, {"raw", "eA=="}, {"classification.type", "scanner"},
+		{"feed.name", "x"}, {"extra.z", "x"}, {"time.source", "2026-01-01T00:00:00Z"}, {"comment", "x"},
+	} {
+		if strings.HasPrefix(kv[0], ExtraPrefix) {
+			e.SetExtraString(kv[0], kv[1])
+		} else if err := e.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stored []string
+	for _, f := range e.Fields() {
+		stored = append(stored, f.Key)
+	}
+	for i := 1; i < len(stored); i++ {
+		if CompareKeys(stored[i-1], stored[i]) >= 0 {
+			t.Errorf("CompareKeys(%q, %q) >= 0, but the event stores them in that order", stored[i-1], stored[i])
+		}
+	}
+}
