@@ -201,9 +201,9 @@ func (e *Event) putField(f Field) {
 		e.fields[i] = f
 		return
 	}
-	if n := len(e.fields); n > 0 && less(&f, &e.fields[n-1]) {
-		e.unsorted = true
-	}
+	// A new key that did not sort after the last field sorts before it
+	// (an equal key would have been found), or e was unsorted already.
+	e.unsorted = true
 	e.mark(f.rank, 1)
 	e.fields = append(e.fields, f)
 }
