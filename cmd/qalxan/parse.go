@@ -62,6 +62,7 @@ func (a *app) parseCommand() *cobra.Command {
 			rep.OnBad = func(b feed.BadRow) {
 				fmt.Fprintf(a.stderr, "%s:%d: %s\n", displayName(name), b.Line, b.Reason)
 			}
+			growPipe(a.stdout)
 			out := newEventWriter(a.stdout)
 			st, err := spec.Parser.Parse(cmd.Context(), br, rep, out.Emit)
 			if werr := out.Close(); werr != nil {
@@ -123,22 +124,25 @@ func maxArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-// eventWriter writes events as JSON Lines on its own goroutine, so that
-// parsing and JSON encoding (a third of the work) run on two cores at
-// once. Events are copied into batches whose storage is reused: memory is
-// a few batches whatever the report's size.
+// eventWriter writes events as JSON Lines. Emit encodes each event into
+// the current batch of bytes right away (the parser reuses its event, and
+// encoding it costs about what copying its fields would, without the
+// copy's pointer writes that the garbage collector must track); a
+// goroutine of its own writes full batches, so the write system calls
+// overlap parsing. Batches are reused: memory is a few of them whatever
+// the report's size.
 type eventWriter struct {
 	w      *bufio.Writer
-	full   chan []*event.Event // batches to write, in order
-	free   chan []*event.Event // written batches, for reuse
-	batch  []*event.Event      // the batch being filled by Emit
-	done   chan struct{}       // closed when the goroutine has finished
-	err    error               // the first write error; read after done
-	failed atomic.Bool         // err is set: Emit stops the parse
+	full   chan []byte   // batches to write, in order
+	free   chan []byte   // written batches, for reuse
+	batch  []byte        // the batch being filled by Emit
+	done   chan struct{} // closed when the goroutine has finished
+	err    error         // the first write error; read after done
+	failed atomic.Bool   // err is set: Emit stops the parse
 }
 
 const (
-	writerBatch   = 512
+	writerBatch   = 256 << 10 // bytes: about a hundred Shadowserver events with raw
 	writerBatches = 4
 )
 
@@ -147,29 +151,27 @@ var errWriterFailed = errors.New("output failed")
 
 func newEventWriter(w io.Writer) *eventWriter {
 	ew := &eventWriter{
+		// Full batches go straight to w (bufio.Writer does not copy a
+		// write at least as large as its buffer); the buffer gathers
+		// only the last, partial one.
 		w:    bufio.NewWriterSize(w, 64<<10),
-		full: make(chan []*event.Event, writerBatches),
-		free: make(chan []*event.Event, writerBatches),
+		full: make(chan []byte, writerBatches),
+		free: make(chan []byte, writerBatches),
 		done: make(chan struct{}),
 	}
 	for range writerBatches - 1 {
-		ew.free <- make([]*event.Event, 0, writerBatch)
+		ew.free <- make([]byte, 0, writerBatch+writerBatch/4)
 	}
-	ew.batch = make([]*event.Event, 0, writerBatch)
+	ew.batch = make([]byte, 0, writerBatch+writerBatch/4)
 	go ew.run()
 	return ew
 }
 
 func (ew *eventWriter) run() {
 	defer close(ew.done)
-	var buf []byte
 	for b := range ew.full {
-		for _, e := range b {
-			if ew.err != nil {
-				break // keep draining so the parser never blocks
-			}
-			buf = append(e.AppendJSON(buf[:0]), '\n')
-			if _, err := ew.w.Write(buf); err != nil {
+		if ew.err == nil { // after an error, keep draining so the parser never blocks
+			if _, err := ew.w.Write(b); err != nil {
 				ew.err = err
 				ew.failed.Store(true)
 			}
@@ -181,19 +183,14 @@ func (ew *eventWriter) run() {
 	}
 }
 
-// Emit copies e into the current batch (feed.Emit: e is the parser's and
-// is reused after the call).
+// Emit encodes e into the current batch (feed.Emit: e is the parser's
+// and is reused after the call).
 func (ew *eventWriter) Emit(e *event.Event) error {
 	if ew.failed.Load() {
 		return errWriterFailed
 	}
-	n := len(ew.batch)
-	ew.batch = ew.batch[:n+1]
-	if ew.batch[n] == nil {
-		ew.batch[n] = event.New(e.Len())
-	}
-	ew.batch[n].CopyFrom(e)
-	if n+1 == cap(ew.batch) {
+	ew.batch = append(e.AppendJSON(ew.batch), '\n')
+	if len(ew.batch) >= writerBatch {
 		ew.full <- ew.batch
 		ew.batch = <-ew.free
 	}

@@ -26,11 +26,12 @@ import (
 
 // Field is one key and its value.
 type Field struct {
-	rank  int32 // the key's sort rank (see keys.go)
-	Kind  Kind
-	plain bool // the value needs no escaping in JSON (see plainType)
-	Key   string
-	Value string // canonical text; for KindJSON the JSON encoding
+	rank     int32 // the key's sort rank (see keys.go)
+	Kind     Kind
+	plain    bool // the value needs no escaping in JSON (see plainType)
+	plainKey bool // an extra.* key that needs no escaping either (see ExtraKey)
+	Key      string
+	Value    string // canonical text; for KindJSON the JSON encoding
 }
 
 // Event is a flat IntelMQ-style event. The zero value is empty and ready.
@@ -41,6 +42,8 @@ type Event struct {
 	unsorted bool      // a field was appended out of order since the last sort
 	known    [4]uint64 // bit rank/2 is set when that known key is present
 	extras   int       // how many extra.* fields there are
+	rawHead  string    // see SetRawJoined: the encoded start of a raw whose field holds the rest unencoded,
+	rawTail  string    // and the unencoded bytes between the two
 
 	// Line is where the event's row starts in its report: the 1-based
 	// line of a text report, the record number of a JSON one; 0 when
@@ -69,8 +72,18 @@ func (e *Event) Len() int { return len(e.fields) }
 // modify it.
 func (e *Event) Fields() []Field {
 	e.sort()
+	for i := range e.fields {
+		if e.fields[i].Kind == kindRawJoined {
+			e.encodeRaw(i)
+		}
+	}
 	return e.fields
 }
+
+// Sort puts the fields in key order now, as Fields and AppendJSON do
+// before they read them: a parser sorts on its own goroutines, not on the
+// one that writes the events out.
+func (e *Event) Sort() { e.sort() }
 
 // sort restores key order. Setting appends (a parser sets thirty fields
 // in whatever order its mapping has; inserting each in place cost more
@@ -150,6 +163,9 @@ func (e *Event) findRank(rank int32, key string) (int, bool) {
 // Get returns the canonical text of key's value.
 func (e *Event) Get(key string) (string, bool) {
 	if i, ok := e.find(key); ok {
+		if e.fields[i].Kind == kindRawJoined {
+			e.encodeRaw(i)
+		}
 		return e.fields[i].Value, true
 	}
 	return "", false
@@ -173,13 +189,21 @@ func (e *Event) putRank(rank int32, key, value string, kind Kind) {
 }
 
 func (e *Event) putField(f Field) {
+	// A field that sorts after the last of a sorted event cannot be in it
+	// yet: no search, and the event stays sorted. A parser that sets its
+	// keys in order (see shadowserver's plan) only ever takes this path.
+	if n := len(e.fields); !e.unsorted && (n == 0 || less(&e.fields[n-1], &f)) {
+		e.mark(f.rank, 1)
+		e.fields = append(e.fields, f)
+		return
+	}
 	if i, ok := e.findRank(f.rank, f.Key); ok {
 		e.fields[i] = f
 		return
 	}
-	if n := len(e.fields); n > 0 && less(&f, &e.fields[n-1]) {
-		e.unsorted = true
-	}
+	// A new key that did not sort after the last field sorts before it
+	// (an equal key would have been found), or e was unsorted already.
+	e.unsorted = true
 	e.mark(f.rank, 1)
 	e.fields = append(e.fields, f)
 }
@@ -224,34 +248,78 @@ func (e *Event) Set(key, value string) error {
 // SetKey is Set for a key already looked up (see LookupKey): parsers
 // resolve their keys once per report, not once per value.
 func (e *Event) SetKey(k *Key, value string) error {
+	f, ok, err := KeyField(k, value)
+	if err != nil || !ok {
+		return err
+	}
+	switch k.Type {
+	case ClassificationType:
+		e.putRank(taxonomyKey.rank, taxonomyKey.Name, taxonomyOf[f.Value], KindString)
+	case ClassificationTaxonomy:
+		if t, ok := e.Get("classification.type"); ok && taxonomyOf[t] != f.Value {
+			return &errs.Error{Code: errs.Invalid, Field: k.Name,
+				Message: k.Name + ": " + strconv.Quote(f.Value) + " does not match classification.type " + strconv.Quote(t)}
+		}
+	}
+	e.putField(f)
+	return nil
+}
+
+// KeyField validates and normalises value for k as SetKey does, and
+// returns the field SetKey would store; ok is false when there is no
+// value to store (see IsIgnored). It does not do what needs the event:
+// deriving classification.taxonomy from classification.type, and checking
+// one against the other. Parsers that gather a row's values before they
+// store them in key order (see SetField) use it.
+func KeyField(k *Key, value string) (f Field, ok bool, err error) {
 	if IsIgnored(value) {
-		return nil
+		return Field{}, false, nil
 	}
 	if k.Type == JSON {
-		e.putRank(extraRank, k.Name, value, KindString)
-		return nil
+		return Field{rank: extraRank, Key: k.Name, Value: value, Kind: KindString}, true, nil
 	}
 	v, kind, err := normalise(k, value)
 	if err != nil {
-		return &errs.Error{Code: errs.Invalid, Field: k.Name,
+		return Field{}, false, &errs.Error{Code: errs.Invalid, Field: k.Name,
 			Message: k.Name + ": invalid " + k.Type.String() + " " + strconv.Quote(clip(value)) + ": " + err.Error()}
 	}
 	if IsIgnored(v) {
 		// " -" trims to "-": a null marker after normalising is no value
 		// either, or the stored value would vanish when set again.
-		return nil
+		return Field{}, false, nil
 	}
-	switch k.Type {
-	case ClassificationType:
-		e.putRank(taxonomyKey.rank, taxonomyKey.Name, taxonomyOf[v], KindString)
-	case ClassificationTaxonomy:
-		if t, ok := e.Get("classification.type"); ok && taxonomyOf[t] != v {
-			return &errs.Error{Code: errs.Invalid, Field: k.Name,
-				Message: k.Name + ": " + strconv.Quote(v) + " does not match classification.type " + strconv.Quote(t)}
-		}
+	return Field{rank: k.rank, Key: k.Name, Value: v, Kind: kind, plain: plainType[k.Type]}, true, nil
+}
+
+// SetField stores f, replacing any earlier value of its key. f comes from
+// KeyField, the Extra* constructors, or another event's
+// Fields: its value was validated when it was made.
+func (e *Event) SetField(f Field) { e.putField(f) }
+
+// AppendOrdered appends f without comparing it with the last field or
+// searching for its key. The caller must know that f's key sorts after
+// every key e has (see CompareKeys): a parser that put its keys in order
+// once per report (see shadowserver's plan) does, and saves the string
+// comparisons SetField makes to find out.
+func (e *Event) AppendOrdered(f Field) {
+	e.mark(f.rank, 1)
+	e.fields = append(e.fields, f)
+}
+
+// CompareKeys orders two key names as an event's fields are ordered
+// (and written in JSON): -1, 0 or 1. A name that is not a known key is
+// ranked as the Extra* constructors and SetExtra* rank it, which take any
+// name unchecked: even "extra." alone (a report column with an empty
+// name), which Set would refuse.
+func CompareKeys(a, b string) int {
+	return compareFields(Field{rank: storedRank(a), Key: a}, Field{rank: storedRank(b), Key: b})
+}
+
+func storedRank(key string) int32 {
+	if k, ok := keys[key]; ok {
+		return k.rank
 	}
-	e.putField(Field{rank: k.rank, Key: k.Name, Value: v, Kind: kind, plain: plainType[k.Type]})
-	return nil
+	return extraRank
 }
 
 // plainType marks the types whose normalised values are ASCII without
@@ -270,6 +338,50 @@ func (e *Event) SetRawBase64(b64 string) {
 }
 
 var rawKey = keys["raw"]
+
+// kindRawJoined marks the raw field SetRawJoined stores: its Value is the
+// unencoded rest, e.rawHead and e.rawTail what goes before it. Only
+// AppendJSON writes it as it is; Get and Fields encode it first, so no
+// other code sees it.
+const kindRawJoined Kind = 255
+
+// SetRawJoined stores as raw the base64 encoding of head + tail + rest,
+// where head64 is head already encoded (a whole number of 3-byte groups,
+// so without padding), unchecked. tail and rest are encoded only when raw
+// is read or the event is written in JSON, straight into the output: a
+// parser whose rows share a prefix (Shadowserver's header line) encodes
+// most of it once per report and keeps the row's own text as it is, and
+// an event whose raw is never written (the pipeline keeps raw in the
+// report archive) never encodes it.
+func (e *Event) SetRawJoined(head64, tail, rest string) {
+	e.putField(Field{rank: rawKey.rank, Key: rawKey.Name, Value: rest, Kind: kindRawJoined, plain: true})
+	e.rawHead, e.rawTail = head64, tail
+}
+
+// encodeRaw replaces the joined raw field i by its base64 text.
+func (e *Event) encodeRaw(i int) {
+	f := &e.fields[i]
+	f.Value = string(e.appendRaw(nil, f.Value))
+	f.Kind = KindString
+}
+
+// appendRaw appends the base64 encoding of a joined raw whose rest is rest.
+func (e *Event) appendRaw(b []byte, rest string) []byte {
+	enc := base64.StdEncoding
+	b = append(b, e.rawHead...)
+	if tail := e.rawTail; tail != "" {
+		// The tail and the start of rest make the next 3-byte group.
+		var g [3]byte
+		n := copy(g[:], tail)
+		took := copy(g[n:], rest)
+		b = enc.AppendEncode(b, g[:n+took])
+		if n+took < 3 {
+			return b // it was all there is, padded
+		}
+		rest = rest[took:]
+	}
+	return appendBase64(b, rest)
+}
 
 // SetRaw stores data, base64-encoded, as raw.
 func (e *Event) SetRaw(data []byte) {
@@ -292,18 +404,74 @@ func (e *Event) SetExtraJSON(key string, raw []byte) error {
 // extra values without a JSON round trip.
 // The key must start with extra. (not checked: these are for parsers that
 // build their keys from a schema).
-func (e *Event) SetExtraString(key, v string) { e.putRank(extraRank, key, v, KindString) }
+func (e *Event) SetExtraString(key, v string) { e.putField(ExtraString(key, v)) }
 
-func (e *Event) SetExtraInt(key string, v int64) {
-	e.putRank(extraRank, key, strconv.FormatInt(v, 10), KindNumber)
+func (e *Event) SetExtraInt(key string, v int64) { e.putField(ExtraInt(key, v)) }
+
+func (e *Event) SetExtraFloat(key string, v float64) { e.putField(ExtraFloat(key, v)) }
+
+func (e *Event) SetExtraBool(key string, v bool) { e.putField(ExtraBool(key, v)) }
+
+// ExtraString, ExtraInt, ExtraFloat and ExtraBool are the fields the
+// SetExtra* methods store (for SetField).
+func ExtraString(key, v string) Field {
+	return Field{rank: extraRank, Key: key, Value: v, Kind: KindString}
 }
 
-func (e *Event) SetExtraFloat(key string, v float64) {
-	e.putRank(extraRank, key, FormatFloat(v), KindNumber)
+// ExtraKey is an extra.* key whose JSON form was checked once: fields made
+// with it are encoded without looking at the key again (a Shadowserver
+// event has thirty such keys). A parser makes its keys once per report.
+type ExtraKey struct {
+	name  string
+	plain bool // the name needs no escaping in JSON
 }
 
-func (e *Event) SetExtraBool(key string, v bool) {
-	e.putRank(extraRank, key, strconv.FormatBool(v), KindBool)
+// NewExtraKey returns the key named name, which must start with extra.
+// (not checked, as for SetExtraString).
+func NewExtraKey(name string) ExtraKey {
+	k := ExtraKey{name: name, plain: true}
+	for i := 0; i < len(name); i++ {
+		k.plain = k.plain && plain[name[i]]
+	}
+	return k
+}
+
+// Name is the key's name.
+func (k ExtraKey) Name() string { return k.name }
+
+// String, Number, Int, Float and Bool are ExtraString, ExtraNumber,
+// ExtraInt, ExtraFloat and ExtraBool with k.
+func (k ExtraKey) String(v string) Field { return k.with(ExtraString(k.name, v)) }
+
+func (k ExtraKey) Number(canonical string) Field { return k.with(ExtraNumber(k.name, canonical)) }
+
+func (k ExtraKey) Int(v int64) Field { return k.with(ExtraInt(k.name, v)) }
+
+func (k ExtraKey) Float(v float64) Field { return k.with(ExtraFloat(k.name, v)) }
+
+func (k ExtraKey) Bool(v bool) Field { return k.with(ExtraBool(k.name, v)) }
+
+func (k ExtraKey) with(f Field) Field {
+	f.plainKey = k.plain
+	return f
+}
+
+// ExtraNumber is the field of a number already in its canonical text
+// (see CanonicalInt), unchecked.
+func ExtraNumber(key, canonical string) Field {
+	return Field{rank: extraRank, Key: key, Value: canonical, Kind: KindNumber}
+}
+
+func ExtraInt(key string, v int64) Field {
+	return Field{rank: extraRank, Key: key, Value: strconv.FormatInt(v, 10), Kind: KindNumber}
+}
+
+func ExtraFloat(key string, v float64) Field {
+	return Field{rank: extraRank, Key: key, Value: FormatFloat(v), Kind: KindNumber}
+}
+
+func ExtraBool(key string, v bool) Field {
+	return Field{rank: extraRank, Key: key, Value: strconv.FormatBool(v), Kind: KindBool}
 }
 
 // clip shortens a value quoted in an error message.
@@ -338,5 +506,8 @@ func (e *Event) CopyFrom(src *Event) {
 func (e *Event) Merge(src *Event) {
 	for _, f := range src.fields {
 		e.putField(f)
+		if f.Kind == kindRawJoined {
+			e.rawHead, e.rawTail = src.rawHead, src.rawTail
+		}
 	}
 }

@@ -18,7 +18,7 @@ func (e *Event) AppendJSON(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if f.rank != extraRank { // a known key: plain ASCII
+		if f.rank != extraRank || f.plainKey { // a known key, or a checked one: plain ASCII
 			b = append(b, '"')
 			b = append(b, f.Key...)
 			b = append(b, '"', ':')
@@ -27,6 +27,10 @@ func (e *Event) AppendJSON(b []byte) []byte {
 			b = append(b, ':')
 		}
 		switch {
+		case f.Kind == kindRawJoined:
+			b = append(b, '"')
+			b = e.appendRaw(b, f.Value)
+			b = append(b, '"')
 		case f.Kind == KindString && f.plain:
 			b = append(b, '"')
 			b = append(b, f.Value...)
@@ -99,8 +103,11 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		// Skip plain ASCII in a tight loop: values are mostly plain, and
-		// raw (base64, hundreds of bytes) always is.
+		// Skip plain ASCII in a tight loop, eight bytes at a time while
+		// none of them needs a look: keys and values are mostly plain.
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
 		for i < len(s) && plain[s[i]] {
 			i++
 		}
@@ -146,6 +153,21 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plain8 reports whether the eight bytes of s are all plain (see plain):
+// none below 0x20, none a quote or a backslash, none 0x80 or above. The
+// word tricks (haszero, hasless) are exact as yes-or-no answers.
+func plain8(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	quote, backslash := x^(ones*'"'), x^(ones*'\\')
+	special := (x - ones*0x20) & ^x // a byte below 0x20
+	special |= (quote - ones) & ^quote
+	special |= (backslash - ones) & ^backslash
+	special |= x // a byte of 0x80 or above
+	return special&highs == 0
 }
 
 // plain marks the bytes written as they are in a JSON string.

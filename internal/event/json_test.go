@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -125,5 +126,24 @@ func TestManyFieldsSort(t *testing.T) {
 			t.Fatalf("key %q after %q: want sorted", f.Key, prev)
 		}
 		prev = f.Key
+	}
+}
+
+// TestPlain8 checks the eight-byte test against the byte table, for every
+// byte value at every position.
+func TestPlain8(t *testing.T) {
+	for pos := range 8 {
+		for c := range 256 {
+			b := []byte("abcdefgh")
+			b[pos] = byte(c)
+			if got, want := plain8(string(b)), plain[c]; got != want {
+				t.Fatalf("byte %#x at %d: got %v, want %v", c, pos, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f", "\"\\\"\\\"\\\"\\", "\xff\xfe\x80\x81\x00\x01\x02\x03", "~~~~~~~~", "        "} {
+		if got, want := plain8(s), !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' || r >= 0x80 }); got != want {
+			t.Errorf("%q: got %v, want %v", s, got, want)
+		}
 	}
 }

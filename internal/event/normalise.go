@@ -39,6 +39,9 @@ func normalise(k *Key, s string) (string, Kind, error) {
 	case URL:
 		return normURL(s)
 	case Integer:
+		if t := trimNumber(s); CanonicalInt(t) {
+			return t, KindNumber, nil // what parsing and formatting would give
+		}
 		n, err := strconv.ParseInt(trimNumber(s), 10, 64)
 		if err != nil {
 			return "", 0, errors.New("not an integer")
@@ -111,6 +114,26 @@ func lower(s string) string {
 
 func trimNumber(s string) string { return strings.TrimSpace(s) }
 
+// CanonicalInt reports whether s is an integer as strconv.FormatInt writes
+// it, short enough to fit in an int64: no sign but a minus, no leading
+// zero, no space. Such text can be kept as it is instead of parsed and
+// formatted again (an allocation per value, on a parser's hot path).
+func CanonicalInt(s string) bool {
+	d := s
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 18 || d[0] == '0' && (len(d) > 1 || len(d) < len(s)) {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func normIP(s string) (string, Kind, error) {
 	s = strings.TrimSpace(s)
 	a, err := netip.ParseAddr(s)
@@ -144,6 +167,9 @@ func normASN(s string) (string, Kind, error) {
 	s = strings.TrimSpace(s)
 	if len(s) > 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's') {
 		s = s[2:]
+	}
+	if len(s) <= 9 && CanonicalInt(s) && s != "0" && s[0] != '-' {
+		return s, KindNumber, nil // fits in 32 bits: what parsing and formatting would give
 	}
 	n, err := strconv.ParseUint(s, 10, 32)
 	if err != nil || n == 0 {

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -134,5 +135,21 @@ func TestEveryKeyHasAType(t *testing.T) {
 func TestFQDNUnicode(t *testing.T) {
 	if got := FQDNUnicode("xn--bcher-kva.example"); got != "bücher.example" {
 		t.Errorf("got %q, want bücher.example", got)
+	}
+}
+
+// TestCanonicalInt checks CanonicalInt against parsing and formatting:
+// true only where FormatInt(ParseInt(s)) gives s back.
+func TestCanonicalInt(t *testing.T) {
+	for _, s := range []string{"", "0", "-0", "00", "7", "-7", "+7", "07", " 7", "7 ", "3389", "64500",
+		"123456789012345678", "-123456789012345678", "1234567890123456789", "9223372036854775807",
+		"1e3", "1.0", "-", "--1", "0x10", "1_000", "٣"} {
+		n, err := strconv.ParseInt(s, 10, 64)
+		roundTrip := err == nil && strconv.FormatInt(n, 10) == s
+		if got := CanonicalInt(s); got && !roundTrip {
+			t.Errorf("CanonicalInt(%q) = true, but it does not round-trip", s)
+		} else if !got && roundTrip && len(strings.TrimPrefix(s, "-")) <= 18 {
+			t.Errorf("CanonicalInt(%q) = false, want true", s)
+		}
 	}
 }

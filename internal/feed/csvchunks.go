@@ -86,11 +86,13 @@ func lastRecordEnd(b []byte) int {
 	end := 0
 	fieldStart, quoted := true, false
 	for i := 0; i < len(b); i++ {
-		ch := b[i]
 		if quoted {
-			if ch != '"' {
-				continue
+			// Only a quote can end a quoted field: jump to the next one.
+			q := bytes.IndexByte(b[i:], '"')
+			if q < 0 {
+				return end
 			}
+			i += q
 			if i+1 == len(b) {
 				return end // what follows decides: wait for more
 			}
@@ -116,7 +118,7 @@ func lastRecordEnd(b []byte) int {
 			}
 			continue
 		}
-		switch ch {
+		switch b[i] {
 		case '"':
 			quoted = fieldStart
 			fieldStart = false
@@ -127,6 +129,11 @@ func lastRecordEnd(b []byte) int {
 			end = i + 1
 		default:
 			fieldStart = false
+			// The rest of an unquoted field: a quote there is only a
+			// character, so skip to the next comma or line break.
+			for i+1 < len(b) && b[i+1] != ',' && b[i+1] != '\n' {
+				i++
+			}
 		}
 	}
 	return end

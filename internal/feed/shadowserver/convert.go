@@ -15,7 +15,7 @@ import (
 // boolean (the JSON type it takes in extra.*).
 type value struct {
 	kind valueKind
-	s    string
+	s    string // a string; an integer's canonical text when the column had it, or ""
 	i    int64
 	f    float64
 	b    bool
@@ -34,6 +34,9 @@ const (
 func (v value) String() string {
 	switch v.kind {
 	case integer:
+		if v.s != "" {
+			return v.s
+		}
 		return strconv.FormatInt(v.i, 10)
 	case float:
 		return event.FormatFloat(v.f)
@@ -97,21 +100,26 @@ func validateToNone(v string, _ row) (value, error) {
 	return text(v), nil
 }
 
-// pyInt parses an integer as Python's int() does for the values feeds hold.
-func pyInt(v string) (int64, error) {
-	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-	if err != nil {
-		return 0, errors.New("not an integer: " + strconv.Quote(v))
+// pyInt parses an integer as Python's int() does for the values feeds
+// hold. canonical is v's text, trimmed, when that is how the integer is
+// written out anyway (see event.CanonicalInt), or "".
+func pyInt(v string) (n int64, canonical string, err error) {
+	t := strings.TrimSpace(v)
+	if n, err = strconv.ParseInt(t, 10, 64); err != nil {
+		return 0, "", errors.New("not an integer: " + strconv.Quote(v))
 	}
-	return n, nil
+	if event.CanonicalInt(t) {
+		canonical = t
+	}
+	return n, canonical, nil
 }
 
 func convertInt(v string, _ row) (value, error) {
 	if v == "" {
 		return value{}, nil
 	}
-	n, err := pyInt(v)
-	return value{kind: integer, i: n}, err
+	n, canonical, err := pyInt(v)
+	return value{kind: integer, i: n, s: canonical}, err
 }
 
 func convertFloat(v string, _ row) (value, error) {
@@ -129,11 +137,11 @@ func invalidateZero(v string, _ row) (value, error) {
 	if v == "" {
 		return value{}, nil
 	}
-	n, err := pyInt(v)
+	n, canonical, err := pyInt(v)
 	if err != nil || n == 0 {
 		return value{}, err
 	}
-	return value{kind: integer, i: n}, nil
+	return value{kind: integer, i: n, s: canonical}, nil
 }
 
 // validateIP drops 0.0.0.0, networks and anything not an address.

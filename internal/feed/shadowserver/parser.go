@@ -21,6 +21,8 @@ type Parser struct {
 	Schema     *Schema // nil: the embedded schema
 	ReportType string  // fixed report type; empty: from the report's file or feed name
 	Workers    int     // goroutines building events; 0: one per CPU
+
+	plain bool // build every row without a plan (tests compare the two ways)
 }
 
 func (p *Parser) workers() int {
@@ -112,6 +114,9 @@ func (p *Parser) Parse(ctx context.Context, r io.Reader, rep feed.Report, emit f
 	if err != nil {
 		return st, err
 	}
+	if p.plain {
+		c.plan, c.slots = nil, nil
+	}
 	rows := &rowReader{c: c, rawPrefix: append(trimLine(first[:headerEnd]), '\n')}
 	return rows.run(ctx, p.workers(), chunks, block{data: first[headerEnd:], line: 1 + bytes.Count(first[:headerEnd], []byte{'\n'})}, rep, emit)
 }
@@ -132,6 +137,7 @@ type compiled struct {
 	target target
 	key    *event.Key
 	extra  string
+	extraK event.ExtraKey // extra, checked once (see plan)
 	conv   conversion
 }
 
@@ -142,12 +148,15 @@ type compiledReport struct {
 	cols     map[string]int
 	required []compiled
 	optional []compiled
-	base     *event.Event // fields every event of the report has
-	constant *event.Event // the schema's constant fields, set last
-	extraCol []string     // extra.<column> for each column
-	pending  []bool       // per row: column not used by a mapping yet
-	fields   []string     // the current row, for conversions that read it
-	present  int          // columns the current row has; the rest are absent
+	base     *event.Event     // fields every event of the report has
+	constant *event.Event     // the schema's constant fields, set last
+	extraCol []string         // extra.<column> for each column
+	extraKey []event.ExtraKey // the same, checked once (see plan)
+	pending  []bool           // per row: column not used by a mapping yet
+	fields   []string         // the current row, for conversions that read it
+	present  int              // columns the current row has; the rest are absent
+	plan     *plan            // nil: build the plain way
+	slots    *slots           // the plan's per-row values (per worker, as pending is)
 }
 
 func compile(rt *ReportType, header []string, rep feed.Report) (*compiledReport, error) {
@@ -159,6 +168,7 @@ func compile(rt *ReportType, header []string, rep feed.Report) (*compiledReport,
 			c.cols[h] = i
 		}
 		c.extraCol[i] = event.ExtraPrefix + h
+		c.extraKey = append(c.extraKey, event.NewExtraKey(c.extraCol[i]))
 	}
 	var err error
 	if c.required, err = c.resolve(rt.Required, true); err != nil {
@@ -191,6 +201,9 @@ func compile(rt *ReportType, header []string, rep feed.Report) (*compiledReport,
 	if err != nil {
 		return nil, errs.E(errs.Invalid, "shadowserver %s: %v", rt.Name, err)
 	}
+	if c.plan = c.makePlan(); c.plan != nil {
+		c.slots = c.plan.newSlots()
+	}
 	return c, nil
 }
 
@@ -221,9 +234,20 @@ func (c *compiledReport) resolve(ms []Mapping, required bool) ([]compiled, error
 				cm.target, cm.extra = toExtra, event.ExtraPrefix+m.Key
 			}
 		}
+		if cm.target == toExtra {
+			cm.extraK = event.NewExtraKey(cm.extra)
+		}
 		out = append(out, cm)
 	}
 	return out, nil
+}
+
+// rawText is a row's raw: base64(head64 decoded + tail + rest), see
+// event.SetRawJoined.
+type rawText struct {
+	head64 string // the encoded whole 3-byte groups of the header line and its "\n", the same for every row
+	tail   string // the rest of them, not encoded
+	rest   string // the row
 }
 
 // get implements row for conversions that read other columns.
@@ -239,7 +263,10 @@ func (c *compiledReport) get(column string) (string, bool) {
 // must convert and validate; an optional value that does not validate is
 // kept in extra under its column name; columns no mapping used go to
 // extra as they are.
-func (c *compiledReport) build(e *event.Event, fields []string, rawB64 string) error {
+func (c *compiledReport) build(e *event.Event, fields []string, raw rawText) error {
+	if c.plan != nil {
+		return c.buildPlanned(e, fields, raw, c.slots)
+	}
 	c.fields = fields
 	e.CopyFrom(c.base)
 	for i := range c.pending {
@@ -270,7 +297,7 @@ func (c *compiledReport) build(e *event.Event, fields []string, rawB64 string) e
 		}
 	}
 	e.Merge(c.constant)
-	e.SetRawBase64(rawB64)
+	e.SetRawJoined(raw.head64, raw.tail, raw.rest)
 	for i, p := range c.pending {
 		if p && fields[i] != "" {
 			e.SetExtraString(c.extraCol[i], fields[i])

@@ -170,6 +170,7 @@ func FuzzParse(f *testing.F) {
 		if err == nil && st.Events+st.Bad != st.Rows {
 			t.Fatalf("rows %d != events %d + bad %d", st.Rows, st.Events, st.Bad)
 		}
+		parseBothWays(t, reportType, data)
 	})
 }
 

@@ -1,7 +1,6 @@
 package shadowserver
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/csv"
@@ -44,8 +43,13 @@ type rowReader struct {
 	c         *compiledReport
 	rawPrefix []byte // the header line and "\n": raw is base64(rawPrefix + line), as IntelMQ has it
 
-	batches sync.Pool // *built
-	buffers sync.Pool // *[]byte, block buffers
+	// Emitted batches and block buffers for reuse. Free lists, not
+	// sync.Pools: a pool is emptied by every garbage collection, and
+	// here, with collections every few hundred milliseconds, that meant
+	// allocating a block's events and their field slices again and again.
+	// The blocks in flight are bounded (see run), so are these.
+	batches chan *built
+	buffers chan []byte
 }
 
 type job struct {
@@ -62,6 +66,10 @@ func (rr *rowReader) run(ctx context.Context, workers int, chunks *feed.CSVChunk
 
 	work := make(chan job)
 	order := make(chan chan *built, 2*workers)
+	// In flight at most: the order queue, one block per worker, one being
+	// emitted and one being cut.
+	rr.batches = make(chan *built, 3*workers+2)
+	rr.buffers = make(chan []byte, 3*workers+2)
 	wg.Go(func() { rr.cut(ctx, chunks, first, work, order) })
 	for range workers {
 		w := rr.newWorker()
@@ -116,8 +124,9 @@ func (rr *rowReader) cut(ctx context.Context, chunks *feed.CSVChunker, next bloc
 			return
 		}
 		var buf []byte
-		if p, ok := rr.buffers.Get().(*[]byte); ok {
-			buf = *p
+		select {
+		case buf = <-rr.buffers:
+		default:
 		}
 		data, line, err := chunks.Next(buf)
 		if err == io.EOF {
@@ -137,54 +146,59 @@ func (rr *rowReader) cut(ctx context.Context, chunks *feed.CSVChunker, next bloc
 }
 
 func (rr *rowReader) batch() *built {
-	if b, ok := rr.batches.Get().(*built); ok {
+	select {
+	case b := <-rr.batches:
 		return b
+	default:
+		return &built{}
 	}
-	return &built{}
 }
 
 func (rr *rowReader) recycle(b *built) {
 	if b.data != nil {
-		data := b.data[:0]
-		rr.buffers.Put(&data)
+		select {
+		case rr.buffers <- b.data[:0]:
+		default:
+		}
 	}
 	b.n, b.bad, b.rows, b.data = 0, b.bad[:0], 0, nil
-	rr.batches.Put(b)
+	select {
+	case rr.batches <- b:
+	default:
+	}
 }
 
 // worker builds the rows of one block at a time.
 type worker struct {
 	c       compiledReport // a copy: pending, fields and present are per row
-	prefix  []byte         // rawPrefix's bytes after its whole 3-byte groups
+	prefix  string         // rawPrefix's bytes after its whole 3-byte groups
 	headB64 string         // base64 of rawPrefix's whole 3-byte groups, shared by every row
-	rawBuf  []byte
-	encBuf  []byte
+	row     []string       // a short row's fields, padded to the header's length
 }
 
 func (rr *rowReader) newWorker() *worker {
 	whole := len(rr.rawPrefix) / 3 * 3
-	w := &worker{c: *rr.c, prefix: rr.rawPrefix[whole:], headB64: base64.StdEncoding.EncodeToString(rr.rawPrefix[:whole])}
+	w := &worker{c: *rr.c, prefix: string(rr.rawPrefix[whole:]), headB64: base64.StdEncoding.EncodeToString(rr.rawPrefix[:whole])}
 	w.c.pending = make([]bool, len(rr.c.pending))
+	if w.c.plan != nil {
+		w.c.slots = w.c.plan.newSlots()
+	}
 	return w
 }
 
 // build parses one block's rows into b.
 func (w *worker) build(bl block, rep feed.Report, b *built) *built {
 	b.data = bl.data
-	cr := csv.NewReader(bytes.NewReader(bl.data))
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1 // rows may be shorter or longer than the header: see below
-	cr.LazyQuotes = true
+	// One string for the block, which its events' values are substrings
+	// of: one allocation and copy per block, not one per row, and the
+	// buffer goes back to be read into again.
+	rows := feed.NewCSVBlock(string(bl.data), bl.line)
 	header := len(w.c.pending)
-	var prev int64
 	for {
-		fields, err := cr.Read()
+		fields, line, raw, err := rows.Next()
 		if err == io.EOF {
 			return b
 		}
-		end := cr.InputOffset()
-		raw := trimLine(bl.data[prev:end])
-		prev = end
 		b.rows++
 		if err != nil {
 			var pe *csv.ParseError
@@ -192,31 +206,33 @@ func (w *worker) build(bl block, rep feed.Report, b *built) *built {
 				b.err = err
 				return b
 			}
-			b.bad = append(b.bad, feed.BadRow{Line: pe.StartLine + bl.line - 1, Reason: pe.Err.Error()})
+			b.bad = append(b.bad, feed.BadRow{Line: pe.StartLine, Reason: pe.Err.Error()})
 			continue
 		}
-		line, _ := cr.FieldPos(0)
-		line += bl.line - 1
 		// Like Python's DictReader, which IntelMQ uses: columns missing
 		// at the end of a short row have no value; cells beyond the
 		// header are dropped.
 		w.c.present = min(len(fields), header)
-		for len(fields) < header {
-			fields = append(fields, "")
+		if len(fields) < header {
+			// Into the worker's own slice: appending to the reader's
+			// (reused, no room to spare) allocated a new one every row.
+			w.row = append(w.row[:0], fields...)
+			for len(w.row) < header {
+				w.row = append(w.row, "")
+			}
+			fields = w.row
 		}
 		fields = fields[:header]
-		w.rawBuf = append(append(w.rawBuf[:0], w.prefix...), raw...)
-		w.encBuf = base64.StdEncoding.AppendEncode(append(w.encBuf[:0], w.headB64...), w.rawBuf)
 		if b.n == len(b.events) {
 			b.events = append(b.events, event.New(48))
 		}
 		e := b.events[b.n]
-		if err := w.c.build(e, fields, string(w.encBuf)); err != nil {
+		if err := w.c.build(e, fields, rawText{w.headB64, w.prefix, raw}); err != nil {
 			b.bad = append(b.bad, feed.BadRow{Line: line, Reason: err.Error()})
 			continue
 		}
 		e.Line = line
-		e.Fields() // puts the fields in key order here, in parallel, not in the emitter
+		e.Sort() // here, in parallel, not in the emitter (a no-op after a plan)
 		b.n++
 	}
 }
