@@ -43,7 +43,7 @@ func searchFixture(t *testing.T, s *storage.Store) (a, g int64, ids map[string]i
 	ids = map[string]int64{}
 	for _, e := range all {
 		for _, n := range []string{"e1", "e2", "e3", "e4"} {
-			if e.Fingerprint == shortFP(n) {
+			if e.Fingerprint[4:] == fp(n)[:28] {
 				ids[n] = e.ID
 			}
 		}

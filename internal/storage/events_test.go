@@ -16,14 +16,17 @@ import (
 	"github.com/qalxan/qalxan/internal/storage/storagetest"
 )
 
-// fp is a fingerprint for a name; stored, it reads back as its first 32
-// hex digits (shortFP).
+// fp is a fingerprint for a name; stored, it reads back as the day of
+// time.source in four hex digits and its first 28 (storedFP).
 func fp(name string) string {
 	sum := sha256.Sum256([]byte(name))
 	return hex.EncodeToString(sum[:])
 }
 
-func shortFP(name string) string { return fp(name)[:32] }
+// storedFP is how fp(name) on day of November 2026 reads back.
+func storedFP(name string, day int) string {
+	return fmt.Sprintf("%04x", time.Date(2026, 11, day, 0, 0, 0, 0, time.UTC).Unix()/86400) + fp(name)[:28]
+}
 
 func storedEvent(name, ip string, day int, owners ...int64) storage.StoredEvent {
 	ts := time.Date(2026, 11, day, 6, 0, 0, 0, time.UTC)
@@ -75,8 +78,8 @@ func TestListEventsFiltersAndTenancy(t *testing.T) {
 			t.Fatal(err)
 		}
 		nameOf := map[string]string{}
-		for _, n := range []string{"e1", "e2", "e3", "e4"} {
-			nameOf[shortFP(n)] = n
+		for i, n := range []string{"e1", "e2", "e3", "e4"} {
+			nameOf[storedFP(n, evs[i].TimeSource.Day())] = n
 		}
 		agencyA := auth.Scope{OrgIDs: []int64{a.ID}}
 		tests := []struct {
@@ -127,7 +130,7 @@ func TestListEventsFiltersAndTenancy(t *testing.T) {
 			t.Fatal(err)
 		}
 		rest, err := s.ListEvents(ctx, auth.Everything, storage.EventFilter{BeforeID: page[1].ID})
-		if err != nil || len(rest) != 2 || rest[0].Fingerprint != shortFP("e2") {
+		if err != nil || len(rest) != 2 || rest[0].Fingerprint != storedFP("e2", 21) {
 			t.Errorf("next page: got %d events (%v), want e2, e1", len(rest), err)
 		}
 		mine, err := s.ListEvents(ctx, agencyA, storage.EventFilter{IP: "198.51.100.9"})
