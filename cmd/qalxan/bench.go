@@ -93,7 +93,7 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs, days int) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%-8s %10s %8s %12s %9s %12s\n", "step", "rows", "seconds", "events/s", "×IntelMQ", "peak RSS MB")
+	fmt.Fprintf(a.stdout, "%-8s %10s %8s %12s %9s %12s %11s\n", "step", "rows", "seconds", "events/s", "×IntelMQ", "peak RSS MB", "written MB")
 	for _, step := range []struct {
 		name string
 		args []string
@@ -101,11 +101,11 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs, days int) erro
 		{"parse", []string{"parse", "--feed", "shadowserver", report}},
 		{"ingest", append(append([]string{"ingest"}, dbArgs...), "--feed", "shadowserver", report)},
 	} {
-		secs, rss, err := runMeasured(ctx, self, step.args, a.stderr)
+		m, err := runMeasured(ctx, self, step.args, a.stderr)
 		if err != nil {
 			return fmt.Errorf("bench: %s: %w", step.name, err)
 		}
-		printBenchStep(a.stdout, step.name, rows, secs, rss)
+		printBenchStep(a.stdout, step.name, rows, m)
 	}
 	for d := 1; d < days; d++ {
 		day := first.AddDate(0, 0, d)
@@ -113,11 +113,11 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs, days int) erro
 		if _, err := writeBenchReport(next, rows, day); err != nil {
 			return err
 		}
-		secs, rss, err := runMeasured(ctx, self, append(append([]string{"ingest"}, dbArgs...), "--feed", "shadowserver", next), a.stderr)
+		m, err := runMeasured(ctx, self, append(append([]string{"ingest"}, dbArgs...), "--feed", "shadowserver", next), a.stderr)
 		if err != nil {
 			return fmt.Errorf("bench: ingest day %d: %w", d+1, err)
 		}
-		printBenchStep(a.stdout, fmt.Sprintf("day %d", d+1), rows, secs, rss)
+		printBenchStep(a.stdout, fmt.Sprintf("day %d", d+1), rows, m)
 		if err := os.Remove(next); err != nil {
 			return err
 		}
@@ -129,9 +129,10 @@ func benchReportPath(work string, day time.Time) string {
 	return filepath.Join(work, day.Format("2006-01-02")+"-scan_rdp-az-geo.csv")
 }
 
-func printBenchStep(w io.Writer, name string, rows int, secs float64, rss int64) {
-	rate := float64(rows) / secs
-	fmt.Fprintf(w, "%-8s %10d %8.2f %12.0f %9.1f %12.0f\n", name, rows, secs, rate, rate/intelMQEventsPerSecond, float64(rss)/(1<<20))
+func printBenchStep(w io.Writer, name string, rows int, m measured) {
+	rate := float64(rows) / m.seconds
+	fmt.Fprintf(w, "%-8s %10d %8.2f %12.0f %9.1f %12.0f %11.0f\n", name, rows, m.seconds, rate, rate/intelMQEventsPerSecond,
+		float64(m.peakRSS)/(1<<20), float64(m.written)/(1<<20))
 }
 
 // benchConstituency stores orgs organisations owning ten /24s each:
@@ -191,21 +192,28 @@ func writeBenchReport(path string, n int, day time.Time) (int64, error) {
 
 const benchHeader = `"timestamp","ip","port","hostname","tag","handshake","asn","geo","region","city","rdp_protocol","cert_length","subject_common_name","issuer_common_name","cert_issue_date","cert_expiration_date","sha1_fingerprint","cert_serial_number","ssl_version","signature_algorithm","key_algorithm","sha256_fingerprint","sha512_fingerprint","md5_fingerprint","naics","sic","sector","tlsv13_support","tlsv13_cipher","cve20190708_vulnerable","bluekeep_vulnerable","jarm"` + "\n"
 
+// measured is what a step cost: wall seconds, peak resident set and the
+// bytes it wrote to storage (the WAL, then the database, for an ingest).
+type measured struct {
+	seconds          float64
+	peakRSS, written int64
+}
+
 // runMeasured runs the binary with args, its standard output discarded,
-// and returns the wall seconds and the peak resident set in bytes.
-func runMeasured(ctx context.Context, bin string, args []string, stderr io.Writer) (float64, int64, error) {
+// and measures it.
+func runMeasured(ctx context.Context, bin string, args []string, stderr io.Writer) (measured, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stdout = io.Discard
 	cmd.Stderr = stderr
 	start := time.Now()
 	err := cmd.Run()
-	secs := time.Since(start).Seconds()
+	m := measured{seconds: time.Since(start).Seconds()}
 	if err != nil {
-		return 0, 0, err
+		return m, err
 	}
-	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss * 1024 // kilobytes on Linux
+		m.peakRSS = ru.Maxrss * 1024 // kilobytes on Linux
+		m.written = ru.Oublock * 512 // blocks of 512 bytes
 	}
-	return secs, rss, nil
+	return m, nil
 }
