@@ -65,8 +65,14 @@ func (w *writerConn) close() {
 }
 
 // drop closes the connection and stops its checkpointer; w.mu is held.
+// Closing a sql.Conn hands it back to the pool, so its settings are put
+// back first (best effort: a broken connection is discarded anyway): no
+// other transaction may run without foreign keys.
 func (w *writerConn) drop() {
 	if w.conn != nil {
+		for _, pragma := range []string{"PRAGMA foreign_keys = ON", "PRAGMA wal_autocheckpoint = 1000", "PRAGMA cache_size = -2000"} {
+			_, _ = w.conn.ExecContext(context.Background(), pragma)
+		}
 		w.conn.Close()
 		w.conn = nil
 		close(w.done)
