@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -201,6 +202,12 @@ func findingValues(f *finding.Finding, now time.Time) []any {
 // a sighting changes is updated; a person's changes (assignee, severity)
 // stay.
 func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, sights []sighting, now time.Time) error {
+	if s.dialect.name == "sqlite" {
+		var err error
+		if sights, err = s.refreshSeenFindings(ctx, tx, sights, now); err != nil || len(sights) == 0 {
+			return err
+		}
+	}
 	var a args
 	var q strings.Builder
 	q.WriteString("INSERT INTO findings (" + findingWriteColumns + ") VALUES ")
@@ -242,6 +249,45 @@ func (s *Store) upsertFindings(ctx context.Context, tx *sql.Tx, sights []sightin
 		return fmt.Errorf("storage: write findings: %w", err)
 	}
 	return rows.Close()
+}
+
+// refreshSeenFindings writes, on SQLite, the sightings that only saw a
+// known finding again (its status, due date and reason unchanged) with
+// an UPDATE of the four columns a sighting moves, and returns the other
+// sightings, for the upsert. The upsert assigns status, due_at and
+// reason too, and SQLite rewrites every index holding an assigned
+// column, changed or not: three of the finding's indexes for each
+// finding a daily report sees again. sights is reordered.
+func (s *Store) refreshSeenFindings(ctx context.Context, tx *sql.Tx, sights []sighting, now time.Time) ([]sighting, error) {
+	seen := func(sg *sighting) bool {
+		b := sg.before
+		return b != nil && b.Status == sg.after.Status && b.DueAt.Equal(sg.after.DueAt) && b.Reason == sg.after.Reason
+	}
+	// Seen-again sightings first, the rest after: both keep their order.
+	sort.SliceStable(sights, func(i, j int) bool { return seen(&sights[i]) && !seen(&sights[j]) })
+	n := 0
+	for n < len(sights) && seen(&sights[n]) {
+		n++
+	}
+	for chunk := range slices.Chunk(sights[:n], findingsPerStatement) {
+		var a args
+		var q strings.Builder
+		q.WriteString("UPDATE findings SET source = v.column2, last_seen = v.column3, seen_count = v.column4, updated_at = v.column5 FROM (VALUES ")
+		for i := range chunk {
+			f := &chunk[i].after
+			f.ID = chunk[i].before.ID
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(" + s.bind(&a, f.ID) + ", " + s.bind(&a, f.Source) + ", " + s.bind(&a, f.LastSeen.UTC()) + ", " +
+				s.bind(&a, f.Count) + ", " + s.bind(&a, now) + ")")
+		}
+		q.WriteString(") AS v WHERE findings.id = v.column1")
+		if err := s.cachedExec(ctx, tx, q.String(), len(chunk) == findingsPerStatement, a...); err != nil {
+			return nil, fmt.Errorf("storage: refresh findings: %w", err)
+		}
+	}
+	return sights[n:], nil
 }
 
 // insertFindingHistory records the sightings' status changes.

@@ -117,6 +117,15 @@ func TestObserveFindings(t *testing.T) {
 		if len(h) != 3 || h[1].Actor != "officer-a" || h[2].To != finding.Reopened {
 			t.Fatalf("history: got %+v", h)
 		}
+		// b's finding was only seen again: counted, dated, nothing else.
+		bs, _, err := s.ListFindings(ctx, auth.Everything, storage.FindingFilter{OrgID: b.ID})
+		if err != nil || len(bs) != 1 || bs[0].Count != 2 || !bs[0].LastSeen.Equal(fday(3)) || !bs[0].FirstSeen.Equal(fday(0)) ||
+			bs[0].Status != finding.Open || bs[0].Source != "shadowserver" {
+			t.Fatalf("refreshed: got %+v, %v", bs, err)
+		}
+		if bh, _ := s.FindingHistory(ctx, auth.Everything, bs[0].ID); len(bh) != 1 {
+			t.Fatalf("refreshed history: got %+v, want only its opening", bh)
+		}
 
 		// Severity and assignment: staff only, reasoned, audited.
 		if _, err := s.SetFindingSeverity(ctx, agencyA, f.ID, finding.Critical, "x"); errs.CodeOf(err) != errs.Forbidden {
