@@ -90,8 +90,10 @@ func (rm *ReportMail) walk(raw []byte, depth int, seen map[string]bool) (Forward
 		return hdr, invalid(err, "not a readable mail message")
 	}
 	defer mr.Close()
-	// Undecodable header charsets leave the raw text, still worth having.
-	hdr.Subject, _ = mr.Header.Subject()
+	// Undecodable header charsets leave the raw text, still worth having,
+	// made valid UTF-8 as the body's text is: a report refuses anything else.
+	subject, _ := mr.Header.Subject()
+	hdr.Subject = strings.ToValidUTF8(subject, "\uFFFD")
 	if from, err := mr.Header.AddressList("From"); err == nil && len(from) > 0 {
 		hdr.From = from[0].Address
 	}
