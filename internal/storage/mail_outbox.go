@@ -124,36 +124,24 @@ func (s *Store) mailOnChange(ctx context.Context, tx *sql.Tx, before, after *inc
 // ClaimMail implements notify.MailQueue like ClaimNotices: one UPDATE
 // leases the due mails, so two workers never hold one.
 func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.PersonalMail, error) {
-	due := `status IN ('queued', 'sending') AND next_attempt_at <= $2`
-	lock := ""
-	if s.dialect.name == "postgres" {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	var out []notify.PersonalMail
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, `UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $1
-			WHERE id IN (SELECT id FROM mail_outbox WHERE `+due+` ORDER BY next_attempt_at, id LIMIT $3`+lock+`) AND `+due+`
-			RETURNING id, mail_key, kind, recipient, language, data, attempts, created_at`, now.Add(lease), now, limit)
-		if err != nil {
-			return fmt.Errorf("storage: claim mail: %w", err)
+	err := s.leaseDue(ctx, "mail", "mail_outbox", "id, mail_key, kind, recipient, language, data, attempts, created_at", now, lease, limit, func(rows *sql.Rows) error {
+		var m notify.PersonalMail
+		var kind, data string
+		if err := rows.Scan(&m.ID, &m.Key, &kind, &m.To, &m.Language, &data, &m.Attempts, &m.CreatedAt); err != nil {
+			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var m notify.PersonalMail
-			var kind, data string
-			if err := rows.Scan(&m.ID, &m.Key, &kind, &m.To, &m.Language, &data, &m.Attempts, &m.CreatedAt); err != nil {
-				return fmt.Errorf("storage: claim mail: %w", err)
-			}
-			m.Kind, m.CreatedAt = notify.MailKind(kind), m.CreatedAt.UTC()
-			if err := json.Unmarshal([]byte(data), &m.Data); err != nil {
-				return fmt.Errorf("storage: claim mail %d: %w", m.ID, err)
-			}
-			out = append(out, m)
+		m.Kind, m.CreatedAt = notify.MailKind(kind), m.CreatedAt.UTC()
+		if err := json.Unmarshal([]byte(data), &m.Data); err != nil {
+			return fmt.Errorf("mail %d: %w", m.ID, err)
 		}
-		return rows.Err()
+		out = append(out, m)
+		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // MarkMailSent implements notify.MailQueue. The data goes: it may hold a

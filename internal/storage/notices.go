@@ -274,32 +274,20 @@ func scanNotice(sc interface{ Scan(...any) error }, withBody bool) (notify.Notic
 // (queued and due, or sending with an ended lease: a worker that crashed
 // mid-send) and leases them until now+lease, so no two workers hold one.
 func (s *Store) ClaimNotices(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Notice, error) {
-	due := `status IN ('queued', 'sending') AND next_attempt_at <= $2`
-	lock := ""
-	if s.dialect.name == "postgres" {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
 	var out []notify.Notice
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		rows, err := tx.QueryContext(ctx, `UPDATE notices SET status = 'sending', attempts = attempts + 1, next_attempt_at = $1
-			WHERE id IN (SELECT id FROM notices WHERE `+due+` ORDER BY next_attempt_at, id LIMIT $3`+lock+`) AND `+due+`
-			RETURNING `+noticeColumns+`, body_text, body_html`, now.Add(lease), now, limit)
+	err := s.leaseDue(ctx, "notices", "notices", noticeColumns+", body_text, body_html", now, lease, limit, func(rows *sql.Rows) error {
+		n, err := scanNotice(rows, true)
 		if err != nil {
-			return fmt.Errorf("storage: claim notices: %w", err)
+			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			n, err := scanNotice(rows, true)
-			if err != nil {
-				return fmt.Errorf("storage: claim notices: %w", err)
-			}
-			out = append(out, n)
-		}
-		return rows.Err()
+		out = append(out, n)
+		return nil
 	})
-	if err != nil || len(out) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
 	}
 	return out, s.fillOrgNames(ctx, out)
 }
