@@ -12,49 +12,14 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/qalxan/qalxan/internal/auth"
+	"github.com/qalxan/qalxan/internal/collect/imaptest"
 	"github.com/qalxan/qalxan/internal/config"
 	"github.com/qalxan/qalxan/internal/incident"
 	"github.com/qalxan/qalxan/internal/storage"
 	"github.com/qalxan/qalxan/internal/storage/storagetest"
 )
-
-type quietIMAPLog struct{}
-
-func (quietIMAPLog) Printf(string, ...any) {}
-
-// incidentIMAP is a real IMAP server on loopback (go-imap's in-memory
-// one) with the incident mailbox's user.
-func incidentIMAP(t *testing.T) (string, *imapmemserver.User) {
-	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser("incident", "imap-pw")
-	for _, mb := range []string{"INBOX", "Processed"} {
-		if err := user.Create(mb, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       quietIMAPLog{},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String(), user
-}
 
 // forwardedLure is a citizen's mail with a phishing mail attached.
 func forwardedLure(id string) []byte {
@@ -66,29 +31,13 @@ func forwardedLure(id string) []byte {
 		"<a href=\"https://kb-verify.example/s/9\">https://www.kapitalbank.az</a>\r\n--MIX--\r\n")
 }
 
-func imapCounts(t *testing.T, addr, mailbox string) (unseen, total uint32) {
-	t.Helper()
-	c, err := imapclient.DialInsecure(addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login("incident", "imap-pw").Wait(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := c.Status(mailbox, &imap.StatusOptions{NumMessages: true, NumUnseen: true}).Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return *st.NumUnseen, *st.NumMessages
-}
-
 // TestIncidentMailbox: serve's incident mailbox, configured as in the
 // file, turns each new mail into one report (not two for the same mail),
 // moves it out of the folder, and the forwarded mail's URLs and sender
 // become the incident's observables at triage.
 func TestIncidentMailbox(t *testing.T) {
-	addr, user := incidentIMAP(t)
+	srv := imaptest.Start(t, "incident", "imap-pw")
+	addr, user := srv.Addr, srv.User
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
 	var cfg config.Config
@@ -108,7 +57,7 @@ func TestIncidentMailbox(t *testing.T) {
 	startIncidentMailbox(ctx, cfg, s, log)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if _, total := imapCounts(t, addr, "INBOX"); total == 0 {
+		if _, total := srv.Counts(t, "INBOX"); total == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -117,7 +66,7 @@ func TestIncidentMailbox(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
-	if _, total := imapCounts(t, addr, "Processed"); total != 3 {
+	if _, total := srv.Counts(t, "Processed"); total != 3 {
 		t.Errorf("processed folder holds %d mails, want 3", total)
 	}
 	staff := auth.Actor{Name: "rauf", Role: auth.Admin, Scope: auth.Everything}

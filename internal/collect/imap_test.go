@@ -7,51 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/qalxan/qalxan/internal/collect"
+	"github.com/qalxan/qalxan/internal/collect/imaptest"
 )
-
-// imapServer starts an in-memory IMAP server with user cert/pw, mailboxes
-// INBOX and Processed, and returns its address and the user to add mail.
-func imapServer(t *testing.T) (string, *imapmemserver.User) {
-	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser("cert", "pw")
-	for _, mb := range []string{"INBOX", "Processed"} {
-		if err := user.Create(mb, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       discardLogger{},
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String(), user
-}
-
-type discardLogger struct{}
-
-func (discardLogger) Printf(string, ...any) {}
 
 type attachment struct {
 	name, contentType, body string
@@ -85,31 +50,13 @@ func appendMail(t *testing.T, user *imapmemserver.User, subject string, atts ...
 	}
 }
 
-// unseen returns the number of unseen messages and of all messages in a
-// mailbox.
-func mailboxCounts(t *testing.T, addr, mailbox string) (unseen, total uint32) {
-	t.Helper()
-	c, err := imapclient.DialInsecure(addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login("cert", "pw").Wait(); err != nil {
-		t.Fatal(err)
-	}
-	st, err := c.Status(mailbox, &imap.StatusOptions{NumMessages: true, NumUnseen: true}).Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return *st.NumUnseen, *st.NumMessages
-}
-
 func newIMAP(addr string) *collect.IMAP {
 	return &collect.IMAP{Source: "shadowserver-mail", Addr: addr, Security: collect.IMAPInsecure, Username: "cert", Password: "pw", Now: fixedNow}
 }
 
 func TestIMAPTakesAttachments(t *testing.T) {
-	addr, user := imapServer(t)
+	srv := imaptest.Start(t, "cert", "pw")
+	addr, user := srv.Addr, srv.User
 	zipped := makeZip(t, file{"2026-11-20-scan_ftp-az-geo.csv", "ip\n198.51.100.2\n"})
 	appendMail(t, user, "[Shadowserver] scan_rdp",
 		attachment{name: "2026-11-20-scan_rdp-az-geo.csv", contentType: "text/csv", body: "ip\n198.51.100.1\n"},
@@ -132,7 +79,7 @@ func TestIMAPTakesAttachments(t *testing.T) {
 	if z := s.reports[1]; z.Meta[collect.MetaArchive] != "reports.zip" || z.Meta[collect.MetaMailSubject] != "[Shadowserver] zipped" {
 		t.Errorf("zipped: got meta %v, want the archive and the mail subject", z.Meta)
 	}
-	if unseen, total := mailboxCounts(t, addr, "INBOX"); unseen != 0 || total != 3 {
+	if unseen, total := srv.Counts(t, "INBOX"); unseen != 0 || total != 3 {
 		t.Errorf("INBOX: got %d unseen of %d, want 0 of 3", unseen, total)
 	}
 	// Nothing new: nothing handed on again.
@@ -143,7 +90,8 @@ func TestIMAPTakesAttachments(t *testing.T) {
 }
 
 func TestIMAPMarksOnlyAfterSuccess(t *testing.T) {
-	addr, user := imapServer(t)
+	srv := imaptest.Start(t, "cert", "pw")
+	addr, user := srv.Addr, srv.User
 	appendMail(t, user, "one", attachment{name: "a.csv", contentType: "text/csv", body: "1\n"})
 	appendMail(t, user, "two", attachment{name: "b.csv", contentType: "text/csv", body: "2\n"})
 
@@ -158,7 +106,7 @@ func TestIMAPMarksOnlyAfterSuccess(t *testing.T) {
 	if err := newIMAP(addr).Collect(ctx, h); err == nil || !strings.Contains(err.Error(), "database is down") {
 		t.Fatalf("got %v, want the handler's error", err)
 	}
-	if unseen, _ := mailboxCounts(t, addr, "INBOX"); unseen != 1 {
+	if unseen, _ := srv.Counts(t, "INBOX"); unseen != 1 {
 		t.Fatalf("got %d unseen, want 1", unseen)
 	}
 	var s sink
@@ -169,22 +117,24 @@ func TestIMAPMarksOnlyAfterSuccess(t *testing.T) {
 }
 
 func TestIMAPMoveTo(t *testing.T) {
-	addr, user := imapServer(t)
+	srv := imaptest.Start(t, "cert", "pw")
+	addr, user := srv.Addr, srv.User
 	appendMail(t, user, "one", attachment{name: "a.csv", contentType: "text/csv", body: "1\n"})
 	c := newIMAP(addr)
 	c.MoveTo = "Processed"
 	var s sink
 	mustCollect(t, c, s.handle)
-	if _, total := mailboxCounts(t, addr, "INBOX"); total != 0 {
+	if _, total := srv.Counts(t, "INBOX"); total != 0 {
 		t.Errorf("INBOX: got %d messages, want 0", total)
 	}
-	if _, total := mailboxCounts(t, addr, "Processed"); total != 1 {
+	if _, total := srv.Counts(t, "Processed"); total != 1 {
 		t.Errorf("Processed: got %d messages, want 1", total)
 	}
 }
 
 func TestIMAPErrors(t *testing.T) {
-	addr, user := imapServer(t)
+	srv := imaptest.Start(t, "cert", "pw")
+	addr, user := srv.Addr, srv.User
 	appendMail(t, user, "big", attachment{name: "a.csv", contentType: "text/csv", body: strings.Repeat("x", 10_000)})
 	tests := []struct {
 		name   string
@@ -209,20 +159,21 @@ func TestIMAPErrors(t *testing.T) {
 			}
 		})
 	}
-	if unseen, _ := mailboxCounts(t, addr, "INBOX"); unseen != 1 {
+	if unseen, _ := srv.Counts(t, "INBOX"); unseen != 1 {
 		t.Errorf("got %d unseen, want the mail left unseen", unseen)
 	}
 }
 
 func TestIMAPCancelled(t *testing.T) {
-	addr, user := imapServer(t)
+	srv := imaptest.Start(t, "cert", "pw")
+	addr, user := srv.Addr, srv.User
 	appendMail(t, user, "one", attachment{name: "a.csv", contentType: "text/csv", body: "1\n"})
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	if err := newIMAP(addr).Collect(cctx, (&sink{}).handle); !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
-	if unseen, _ := mailboxCounts(t, addr, "INBOX"); unseen != 1 {
+	if unseen, _ := srv.Counts(t, "INBOX"); unseen != 1 {
 		t.Errorf("got %d unseen, want the mail left unseen", unseen)
 	}
 }
