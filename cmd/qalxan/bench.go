@@ -27,7 +27,7 @@ const intelMQEventsPerSecond = 2351
 func (a *app) benchCommand() *cobra.Command {
 	var rows, orgs, days int
 	var dir string
-	var keep bool
+	var keep, noFindings bool
 	c := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure parse and ingest end to end on a generated Shadowserver report",
@@ -39,7 +39,8 @@ func (a *app) benchCommand() *cobra.Command {
 			"(use a throwaway PostgreSQL database: the bench adds organisations and events).\n" +
 			"With --days N it then ingests the same hosts' reports of the N-1 following days, as\n" +
 			"Shadowserver sends them: each day's events are new, while the findings they report are\n" +
-			"refreshed rather than opened, which is the steady state of a CERT's daily ingest.",
+			"refreshed rather than opened, which is the steady state of a CERT's daily ingest.\n" +
+			"With --no-findings the ingests store events and owners only, as a back-fill does.",
 		Example: "  qalxan bench --rows 1000000\n  qalxan bench --rows 1000000 --db postgres://qalxan@localhost/bench",
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,7 +60,7 @@ func (a *app) benchCommand() *cobra.Command {
 			} else if err := os.MkdirAll(work, 0o750); err != nil {
 				return err
 			}
-			return a.bench(cmd.Context(), work, rows, orgs, days)
+			return a.bench(cmd.Context(), work, rows, orgs, days, noFindings)
 		},
 	}
 	f := c.Flags()
@@ -68,10 +69,11 @@ func (a *app) benchCommand() *cobra.Command {
 	f.IntVar(&days, "days", 1, "daily reports of the same hosts to ingest one after another")
 	f.StringVar(&dir, "dir", "", "work directory (default: a temporary one, removed afterwards)")
 	f.BoolVar(&keep, "keep", false, "keep the temporary work directory")
+	f.BoolVar(&noFindings, "no-findings", false, "ingest with --no-findings: events and owners only")
 	return c
 }
 
-func (a *app) bench(ctx context.Context, work string, rows, orgs, days int) error {
+func (a *app) bench(ctx context.Context, work string, rows, orgs, days int, noFindings bool) error {
 	// The last day is today: the reports are of the days up to it.
 	first := time.Now().UTC().AddDate(0, 0, 1-days)
 	report := benchReportPath(work, first)
@@ -86,7 +88,10 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs, days int) erro
 	if dsn == "" {
 		dsn = filepath.Join(work, "qalxan.db")
 	}
-	dbArgs := []string{"--data-dir", work, "--db", dsn}
+	ingestArgs := []string{"--data-dir", work, "--db", dsn}
+	if noFindings {
+		ingestArgs = append(ingestArgs, "--no-findings")
+	}
 	if err := benchConstituency(ctx, dsn, orgs); err != nil {
 		return err
 	}
@@ -100,7 +105,7 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs, days int) erro
 		args []string
 	}{
 		{"parse", []string{"parse", "--feed", "shadowserver", report}},
-		{"ingest", append(append([]string{"ingest"}, dbArgs...), "--feed", "shadowserver", report)},
+		{"ingest", append(append([]string{"ingest"}, ingestArgs...), "--feed", "shadowserver", report)},
 	} {
 		m, err := runMeasured(ctx, self, step.args, a.stderr)
 		if err != nil {
@@ -114,7 +119,7 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs, days int) erro
 		if _, err := writeBenchReport(next, rows, day); err != nil {
 			return err
 		}
-		m, err := runMeasured(ctx, self, append(append([]string{"ingest"}, dbArgs...), "--feed", "shadowserver", next), a.stderr)
+		m, err := runMeasured(ctx, self, append(append([]string{"ingest"}, ingestArgs...), "--feed", "shadowserver", next), a.stderr)
 		if err != nil {
 			return fmt.Errorf("bench: ingest day %d: %w", d+1, err)
 		}

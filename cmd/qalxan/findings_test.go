@@ -89,3 +89,56 @@ func TestFindingsFromIngest(t *testing.T) {
 		t.Errorf("bad status: exit %d, %q", code, errOut)
 	}
 }
+
+// TestIngestWithoutFindings: a back-fill with --no-findings stores the
+// events and their owners but opens no finding; the same report ingested
+// later is all duplicates, so it opens none either, while another report
+// of the same host does.
+func TestIngestWithoutFindings(t *testing.T) {
+	dir := t.TempDir()
+	dd := []string{"--data-dir", dir}
+	if code, _, errOut := cli(t, "", append([]string{"org", "import", "testdata/registry.yaml"}, dd...)...); code != 0 {
+		t.Fatalf("import: exit %d, %q", code, errOut)
+	}
+	sample, err := os.ReadFile("../../internal/feed/shadowserver/testdata/scan_rdp.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owned := strings.Replace(string(sample), `"198.123.245.178"`, `"203.0.113.7"`, 1)
+	old := filepath.Join(dir, "2026-11-20-scan_rdp-az-geo.csv")
+	if err := os.WriteFile(old, []byte(owned), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The same host a day later.
+	next := filepath.Join(dir, "2026-11-21-scan_rdp-az-geo.csv")
+	if err := os.WriteFile(next, []byte(strings.ReplaceAll(owned, "2019-09-04 ", "2019-09-05 ")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ingest := func(want string, args ...string) {
+		t.Helper()
+		code, out, errOut := cli(t, "", append(append([]string{"ingest"}, args...), dd...)...)
+		if code != 0 || !strings.HasPrefix(out, want) {
+			t.Fatalf("ingest %v: exit %d, %q, %q; want %q...", args, code, out, errOut, want)
+		}
+	}
+	findings := func() string {
+		t.Helper()
+		code, out, errOut := cli(t, "", append([]string{"findings", "list", "--json"}, dd...)...)
+		if code != 0 {
+			t.Fatalf("findings list: exit %d, %q", code, errOut)
+		}
+		return out
+	}
+	ingest("2 events, 0 duplicates, 0 bad rows, 1 owners found, no findings (--no-findings), ", "--no-findings", old)
+	if out := findings(); strings.TrimSpace(out) != "" {
+		t.Fatalf("after a back-fill: findings %q, want none", out)
+	}
+	ingest("0 events, 2 duplicates, 0 bad rows, 1 owners found, findings 0 opened, ", old)
+	if out := findings(); strings.TrimSpace(out) != "" {
+		t.Fatalf("after the back-filled report again: findings %q, want none", out)
+	}
+	ingest("2 events, 0 duplicates, 0 bad rows, 1 owners found, findings 1 opened, ", next)
+	if out := findings(); !strings.Contains(out, "203.0.113.7:5678") {
+		t.Fatalf("after a new report: findings %q, want the host's", out)
+	}
+}

@@ -17,6 +17,7 @@ import (
 func (a *app) ingestCommand() *cobra.Command {
 	var feedName, reportType, observed string
 	var enrichFiles []string
+	var noFindings bool
 	c := &cobra.Command{
 		Use:   "ingest FILE...",
 		Short: "Archive feed reports, and parse, enrich and store their events",
@@ -26,9 +27,13 @@ func (a *app) ingestCommand() *cobra.Command {
 			"nothing. Bad rows are reported on standard error with their line numbers; a report that\n" +
 			"cannot be parsed at all is quarantined with the reason and the exit status is 1. On a terminal\n" +
 			"a status line shows each report's progress.\n\n" +
-			"Without --feed each report's feed is recognised from its file name and first bytes.",
+			"Without --feed each report's feed is recognised from its file name and first bytes.\n\n" +
+			"Each owned event opens or refreshes a finding for its owner, who is then notified. Back-filling\n" +
+			"old reports with --no-findings stores their events, searchable and counted, without findings:\n" +
+			"no agency is told of gaps long fixed. Their events stay duplicates if ingested again later.",
 		Example: "  qalxan ingest 2026-11-20-scan_rdp-az-geo.csv 2026-11-20-scan_smb-az-geo.csv\n" +
-			"  qalxan ingest --feed shadowserver --report scan_rdp --enrich asn.mmdb report.csv",
+			"  qalxan ingest --feed shadowserver --report scan_rdp --enrich asn.mmdb report.csv\n" +
+			"  qalxan ingest --no-findings archive/2025-*.csv",
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rep := feed.Report{Type: reportType, Observed: time.Now().UTC().Truncate(time.Second)}
@@ -56,6 +61,9 @@ func (a *app) ingestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if noFindings {
+				pcfg.Findings = nil
+			}
 			var bar func(pipeline.Progress) // the status line of the file being ingested
 			if isTerminal(a.stderr) {
 				pcfg.OnProgress = func(pr pipeline.Progress) { bar(pr) }
@@ -82,8 +90,12 @@ func (a *app) ingestCommand() *cobra.Command {
 					failed = append(failed, err)
 				}
 			}
+			findings := findingsSummary(total)
+			if noFindings {
+				findings = "no findings (--no-findings)"
+			}
 			fmt.Fprintf(a.stdout, "%d events, %d duplicates, %d bad rows, %d owners found, %s, %.2f seconds, %.0f events/s\n",
-				total.Events, total.Duplicates, total.Bad, total.Owned, findingsSummary(total), total.Elapsed.Seconds(), total.PerSecond())
+				total.Events, total.Duplicates, total.Bad, total.Owned, findings, total.Elapsed.Seconds(), total.PerSecond())
 			watch.report(cmd.Context(), a.stderr)
 			if len(failed) > 0 {
 				return fmt.Errorf("ingest: %d of %d reports failed: %w", len(failed), len(args), errors.Join(failed...))
@@ -95,6 +107,7 @@ func (a *app) ingestCommand() *cobra.Command {
 	f.StringVar(&feedName, "feed", "", "feed name (see 'qalxan feeds'); default: recognised from each file")
 	f.StringVar(&reportType, "report", "", "report type within the feed (e.g. scan_rdp); default: from the file name")
 	f.StringVar(&observed, "observed", "", "time.observation for the events (default now)")
+	f.BoolVar(&noFindings, "no-findings", false, "store the events and their owners, but open or refresh no findings (to back-fill old reports)")
 	f.StringSliceVar(&enrichFiles, "enrich", nil, "MMDB or IP-range CSV file for AS and country (repeatable; first wins; default enrich_files of the configuration)")
 	return c
 }
