@@ -50,6 +50,15 @@
 
   var pendingG = 0; // time of a "g" waiting for its second key
 
+  // focused is the element keys go to, taking the body for a control of a
+  // closed dialog: the shortcut help's close button keeps the focus until
+  // the dialog's close event blurs it, and on a busy machine j and Enter
+  // pressed right after Esc came first, so Enter "pressed" that button.
+  function focused() {
+    var f = document.activeElement || document.body;
+    return f.closest("dialog:not([open])") ? document.body : f;
+  }
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     if (typing(e.target)) {
@@ -74,7 +83,7 @@
       case "Enter":
         // Only when Enter has nothing else to do: on a link or a button it
         // must keep its own meaning.
-        if (selected && !document.activeElement.closest("a, button, summary, [tabindex]")) {
+        if (selected && !focused().closest("a, button, summary, [tabindex]")) {
           var a = selected.querySelector("a[href]");
           if (a) { a.click(); e.preventDefault(); }
         }
