@@ -240,9 +240,9 @@ func (c *compiledReport) fill(s *slots, i int, m *compiled, v value) error {
 				f = m.extraK.Int(v.i)
 			}
 		case float:
-			f = m.extraK.Float(v.f)
+			f = m.extraK.Number(v.s) // Float's field, formatted already
 		case boolean:
-			f = m.extraK.Bool(v.b)
+			f = m.extraK.Bool(v.bool())
 		default:
 			f = m.extraK.String(v.s)
 		}
