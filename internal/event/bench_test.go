@@ -65,3 +65,19 @@ func BenchmarkAppendString(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAppendJSON encodes a 20-field event with a raw, as the parse
+// command does for every event.
+func BenchmarkAppendJSON(b *testing.B) {
+	e := New(32)
+	for _, kv := range benchFields {
+		if err := e.Set(kv[0], kv[1]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	e.SetRaw(make([]byte, 1200))
+	var buf []byte
+	for b.Loop() {
+		buf = e.AppendJSON(buf[:0])
+	}
+}
