@@ -235,14 +235,18 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, raw rawTe
 
 // fill is set for a plan: it puts m's value in slot i.
 func (c *compiledReport) fill(s *slots, i int, m *compiled, v value) error {
-	var f event.Field
 	switch m.target {
 	case toKey:
-		var ok bool
-		var err error
-		if f, ok, err = event.KeyField(m.key, v.String()); !ok || i == shadowed {
+		if i == shadowed { // checked, then dropped
+			_, _, err := event.KeyField(m.key, v.String())
 			return err
 		}
+		// Straight into the slot, which no other writer has (see oneValue).
+		ok, err := event.PutKeyField(&s.fields[i], m.key, v.String())
+		if ok {
+			s.has[i] = true
+		}
+		return err
 	case toExtra:
 		if i != shadowed {
 			// The field build's SetExtraInt, SetExtraFloat, SetExtraBool or
@@ -250,9 +254,6 @@ func (c *compiledReport) fill(s *slots, i int, m *compiled, v value) error {
 			s.put(i, v.jsonKind(), v.String())
 		}
 		return nil
-	default:
-		return nil
 	}
-	s.has[i], s.fields[i] = true, f
 	return nil
 }
