@@ -265,7 +265,9 @@ var cveTag = regexp.MustCompile(`(?i)^cve-\d{4}-\d{4,}$`)
 // "exchange;cve-2021-26855", joined with ";" as in the tag.
 func extractCVEFromTag(v string, _ row) (value, error) {
 	var cves []string
-	for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == ',' }) {
+	// FieldsFuncSeq: the same fields as FieldsFunc without a slice of
+	// them for every row (scan reports' tag is a single word).
+	for t := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == ';' || r == ',' }) {
 		if t = strings.TrimSpace(t); cveTag.MatchString(t) {
 			cves = append(cves, t)
 		}
