@@ -270,25 +270,44 @@ func (e *Event) SetKey(k *Key, value string) error {
 // value to store (see IsIgnored). It does not do what needs the event:
 // deriving classification.taxonomy from classification.type, and checking
 // one against the other. Parsers that gather a row's values before they
-// store them in key order (see SetField) use it.
+// store them in key order (see SetField) use it, or PutKeyField.
 func KeyField(k *Key, value string) (f Field, ok bool, err error) {
+	ok, err = PutKeyField(&f, k, value)
+	return f, ok, err
+}
+
+// PutKeyField is KeyField storing the field in *dst, when there is one
+// (ok), instead of returning it. A parser that keeps a field per key (see
+// shadowserver's plan) saves a copy: a returned field is built on the
+// stack and copied with wide loads of what was just stored in pieces,
+// which the CPU cannot forward, and that stalled it on every such value.
+// *dst is left alone when ok is false.
+func PutKeyField(dst *Field, k *Key, value string) (ok bool, err error) {
 	if IsIgnored(value) {
-		return Field{}, false, nil
+		return false, nil
 	}
 	if k.Type == JSON {
-		return Field{rank: extraRank, Key: k.Name, Value: value, Kind: KindString}, true, nil
+		dst.set(extraRank, k.Name, value, KindString, false)
+		return true, nil
 	}
 	v, kind, err := normalise(k, value)
 	if err != nil {
-		return Field{}, false, &errs.Error{Code: errs.Invalid, Field: k.Name,
+		return false, &errs.Error{Code: errs.Invalid, Field: k.Name,
 			Message: k.Name + ": invalid " + k.Type.String() + " " + strconv.Quote(clip(value)) + ": " + err.Error()}
 	}
 	if IsIgnored(v) {
 		// " -" trims to "-": a null marker after normalising is no value
 		// either, or the stored value would vanish when set again.
-		return Field{}, false, nil
+		return false, nil
 	}
-	return Field{rank: k.rank, Key: k.Name, Value: v, Kind: kind, plain: plainType[k.Type]}, true, nil
+	dst.set(k.rank, k.Name, v, kind, plainType[k.Type])
+	return true, nil
+}
+
+// set makes f the field of a known key (not an extra.* one that has
+// plainKey), one member at a time: see PutKeyField.
+func (f *Field) set(rank int32, key, value string, kind Kind, plain bool) {
+	f.rank, f.Kind, f.plain, f.plainKey, f.Key, f.Value = rank, kind, plain, false, key, value
 }
 
 // SetField stores f, replacing any earlier value of its key. f comes from
@@ -296,14 +315,25 @@ func KeyField(k *Key, value string) (f Field, ok bool, err error) {
 // Fields: its value was validated when it was made.
 func (e *Event) SetField(f Field) { e.putField(f) }
 
-// AppendOrdered appends f without comparing it with the last field or
+// AppendOrdered appends *f without comparing it with the last field or
 // searching for its key. The caller must know that f's key sorts after
 // every key e has (see CompareKeys): a parser that put its keys in order
 // once per report (see shadowserver's plan) does, and saves the string
 // comparisons SetField makes to find out.
-func (e *Event) AppendOrdered(f Field) {
+//
+// f is a pointer so that the field is copied once, from the caller's
+// memory into e's: passed by value, it went through a copy on the stack
+// whose overlapping wide moves the CPU could not forward to the second
+// copy's loads: a stall on every field of every event.
+func (e *Event) AppendOrdered(f *Field) {
 	e.mark(f.rank, 1)
-	e.fields = append(e.fields, f)
+	// Not append(e.fields, *f), which copies *f to the stack first.
+	n := len(e.fields)
+	if n == cap(e.fields) {
+		e.fields = slices.Grow(e.fields, 1)
+	}
+	e.fields = e.fields[:n+1]
+	e.fields[n] = *f
 }
 
 // CompareKeys orders two key names as an event's fields are ordered

@@ -14,7 +14,8 @@ import (
 func (e *Event) AppendJSON(b []byte) []byte {
 	e.sort()
 	b = append(b, '{')
-	for i, f := range e.fields {
+	for i := range e.fields {
+		f := &e.fields[i] // not a copy of the field: its 40 bytes, for every field of every event
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -103,14 +104,8 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		// Skip plain ASCII in a tight loop, eight bytes at a time while
-		// none of them needs a look: keys and values are mostly plain.
-		for i+8 <= len(s) && plain8(s[i:i+8]) {
-			i += 8
-		}
-		for i < len(s) && plain[s[i]] {
-			i++
-		}
+		// Skip plain ASCII: keys and values are mostly plain.
+		i += plainLen(s[i:])
 		if i == len(s) {
 			break
 		}
@@ -155,13 +150,37 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// plain8 reports whether the eight bytes of s are all plain (see plain):
-// none below 0x20, none a quote or a backslash, none 0x80 or above. The
-// word tricks (haszero, hasless) are exact as yes-or-no answers.
-func plain8(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+// plainLen returns how many bytes at the start of s are plain (see
+// plain), looking at eight at a time while none of them needs a look. It
+// is a loop of its own, apart from appendString, so that the compiler
+// keeps it in registers.
+func plainLen(s string) int {
+	i := 0
+	for ; len(s)-i >= 8 && plainWord(word(s[i:])); i += 8 {
+	}
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
+	return i
+}
+
+// plain8 reports whether the eight bytes of s are all plain (see plain).
+func plain8(s string) bool { return plainWord(word(s)) }
+
+// word is the first eight bytes of s, little-endian (one load).
+func word(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// plainWord reports whether the eight bytes of x are all plain: none
+// below 0x20, none a quote or a backslash, none 0x80 or above. The word
+// tricks (haszero, hasless) are exact as yes-or-no answers. It and word
+// are small enough to be inlined in plainLen's loop: as one function
+// they were not, and a call per eight bytes cost more than the test.
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	quote, backslash := x^(ones*'"'), x^(ones*'\\')
 	special := (x - ones*0x20) & ^x // a byte below 0x20
 	special |= (quote - ones) & ^quote

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func sample(t testing.TB) *Event {
@@ -146,4 +147,66 @@ func TestPlain8(t *testing.T) {
 			t.Errorf("%q: got %v, want %v", s, got, want)
 		}
 	}
+}
+
+// appendStringRef is appendString written one byte at a time, without the
+// eight-byte skip, for FuzzAppendString to compare with.
+func appendStringRef(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, `\n`...)
+		case c == '\r':
+			b = append(b, `\r`...)
+		case c == '\t':
+			b = append(b, `\t`...)
+		case c < 0x20:
+			b = fmt.Appendf(b, `\u%04x`, c)
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				b = append(b, `\ufffd`...)
+			case r == '\u2028' || r == '\u2029':
+				b = fmt.Appendf(b, `\u%04x`, r)
+			default:
+				b = append(b, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return append(b, '"')
+}
+
+// FuzzAppendString checks appendString against the byte-at-a-time
+// reference, and that encoding/json reads back from it what it reads from
+// its own encoding of the same string.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain ascii text, long enough", "quote \" backslash \\ newline \n tab \t ctl \x01 \u2028 é",
+		"\xff\xfe", "12345678\"", "1234567\x7f8", "EC:BB:4D:DB:9F:0C:D3:FF:5B:49:EA:B1:56:62:B6:A7:5D:60:54:42"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := appendString([]byte("x"), s)
+		if want := appendStringRef([]byte("x"), s); string(got) != string(want) {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		}
+		var back, viaJSON string
+		if err := json.Unmarshal(got[1:], &back); err != nil {
+			t.Fatalf("appendString(%q) = %s: %v", s, got, err)
+		}
+		std, _ := json.Marshal(s)
+		json.Unmarshal(std, &viaJSON)
+		if back != viaJSON {
+			t.Fatalf("%q reads back as %q, through encoding/json as %q", s, back, viaJSON)
+		}
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Default is the language of a user who has not chosen one.
@@ -25,9 +26,10 @@ var languages = []string{"az", "en", "ru"}
 // reader finds their language whatever the page is currently shown in.
 var native = map[string]string{"az": "Azərbaycanca", "en": "English", "ru": "Русский"}
 
-// catalogue maps language → key → text. It is filled once at start-up and
-// only read afterwards, so it needs no lock.
-var catalogue = load()
+// catalogue maps language → key → text. It is filled once, when first
+// needed (decoding the files at start-up cost every command, even those
+// that show no text, several milliseconds), and only read afterwards.
+var catalogue = sync.OnceValue(load)
 
 func load() map[string]map[string]string {
 	c := make(map[string]map[string]string, len(languages))
@@ -72,7 +74,7 @@ func Match(tag string) string {
 
 // Has reports whether lang's catalogue itself holds key (no fallback).
 func Has(lang, key string) bool {
-	_, ok := catalogue[lang][key]
+	_, ok := catalogue()[lang][key]
 	return ok
 }
 
@@ -81,9 +83,10 @@ func Has(lang, key string) bool {
 // everywhere to the key itself, so a gap shows up as a readable key on the
 // page rather than as an empty space.
 func T(lang, key string, args ...any) string {
-	msg, ok := catalogue[lang][key]
+	c := catalogue()
+	msg, ok := c[lang][key]
 	if !ok {
-		if msg, ok = catalogue["en"][key]; !ok {
+		if msg, ok = c["en"][key]; !ok {
 			msg = key
 		}
 	}

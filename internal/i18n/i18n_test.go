@@ -19,9 +19,9 @@ func verbs(s string) []string {
 }
 
 func TestEveryKeyInEveryLanguage(t *testing.T) {
-	for key, en := range catalogue["en"] {
+	for key, en := range catalogue()["en"] {
 		for _, lang := range Languages() {
-			msg, ok := catalogue[lang][key]
+			msg, ok := catalogue()[lang][key]
 			if !ok {
 				t.Errorf("%s: key %q missing", lang, key)
 				continue
@@ -35,8 +35,8 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 		}
 	}
 	for _, lang := range Languages() {
-		for key := range catalogue[lang] {
-			if _, ok := catalogue["en"][key]; !ok {
+		for key := range catalogue()[lang] {
+			if _, ok := catalogue()["en"][key]; !ok {
 				t.Errorf("%s: key %q is not in the English catalogue", lang, key)
 			}
 		}
@@ -47,9 +47,9 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 // untranslated. Short ones (TLP, URL, PGP) are often the same everywhere.
 func TestTranslated(t *testing.T) {
 	sameWord := map[string]bool{"role.admin": true} // "Administrator" in Azerbaijani too
-	for key, en := range catalogue["en"] {
+	for key, en := range catalogue()["en"] {
 		for _, lang := range []string{"az", "ru"} {
-			if catalogue[lang][key] == en && len(en) > 12 && !strings.Contains(key, "placeholder") && !sameWord[key] {
+			if catalogue()[lang][key] == en && len(en) > 12 && !strings.Contains(key, "placeholder") && !sameWord[key] {
 				t.Errorf("%s: key %q is the English text %q", lang, key, en)
 			}
 		}

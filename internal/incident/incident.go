@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -59,7 +60,11 @@ const (
 	maxTags        = 20
 )
 
-var tagRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}:._/-]{0,39}$`)
+// tagRE is compiled when first used: its \p{L} and \p{N} classes take
+// milliseconds to compile, which every command would pay at start-up.
+var tagRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}:._/-]{0,39}$`)
+})
 var teamRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
 
 // Normalize checks and tidies the fields a person writes. It does not
@@ -113,7 +118,7 @@ func (i *Incident) Normalize() error {
 		if t == "" || slices.Contains(tags, t) {
 			continue
 		}
-		if !tagRE.MatchString(t) {
+		if !tagRE().MatchString(t) {
 			return errs.Field("tags", "%q is not a tag (letters, digits, ':', '.', '_', '/', '-'; at most 40)", t)
 		}
 		tags = append(tags, t)

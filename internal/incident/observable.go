@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
@@ -150,10 +151,12 @@ func Normalise(k Kind, v, region string) (string, error) {
 }
 
 var (
-	labelRE  = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
-	appRE    = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+|id[0-9]{6,12})$`)
-	handleRE = regexp.MustCompile(`^[\p{L}\p{N}._-]{1,100}$`)
+	labelRE = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
+	appRE   = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+|id[0-9]{6,12})$`)
 )
+
+// handleRE is compiled when first used, as tagRE is.
+var handleRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{N}._-]{1,100}$`) })
 
 // normaliseDomain lower-cases, drops a trailing dot and writes an IDN in
 // its ASCII (punycode) form, which is what DNS and registrars use.
@@ -330,7 +333,7 @@ func normaliseSocial(v string) (string, error) {
 		handle = h
 	}
 	handle = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(handle), "@"))
-	if !handleRE.MatchString(handle) {
+	if !handleRE().MatchString(handle) {
 		return "", errs.E(errs.Invalid, "%q is not a social-network account (instagram:name or a profile URL)", v)
 	}
 	return host + "/" + handle, nil

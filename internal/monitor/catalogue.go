@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -91,25 +92,27 @@ type Catalogue struct {
 	byID     map[string]int
 }
 
-var catalogue = mustCatalogue(catalogueYAML)
+// catalogue is read when first needed, not at start-up, where decoding it
+// cost every command a few milliseconds.
+var catalogue = sync.OnceValue(func() *Catalogue { return mustCatalogue(catalogueYAML) })
 
 // Checks lists the catalogue in its order.
-func Checks() []Check { return catalogue.Checks }
+func Checks() []Check { return catalogue().Checks }
 
 // Lookup finds a check by id.
 func Lookup(id string) (Check, bool) {
-	i, ok := catalogue.byID[id]
+	i, ok := catalogue().byID[id]
 	if !ok {
 		return Check{}, false
 	}
-	return catalogue.Checks[i], true
+	return catalogue().Checks[i], true
 }
 
 // DefaultKeywords are the catalogue's signs of defacement.
-func DefaultKeywords() []string { return append([]string(nil), catalogue.Keywords...) }
+func DefaultKeywords() []string { return append([]string(nil), catalogue().Keywords...) }
 
 // DefaultPorts are the risky services the catalogue lists.
-func DefaultPorts() []Port { return append([]Port(nil), catalogue.Ports...) }
+func DefaultPorts() []Port { return append([]Port(nil), catalogue().Ports...) }
 
 func mustCatalogue(b []byte) *Catalogue {
 	c, err := parseCatalogue(b)

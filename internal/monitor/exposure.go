@@ -17,7 +17,7 @@ import (
 func (c *Checker) exposureChecks(ctx context.Context, t Target, s site) []Result {
 	var out []Result
 	if s.origin == nil {
-		for _, p := range catalogue.Probes {
+		for _, p := range catalogue().Probes {
 			out = append(out, result(p.Check, Skipped, "the site is not reachable"))
 		}
 		return out
@@ -28,7 +28,7 @@ func (c *Checker) exposureChecks(ctx context.Context, t Target, s site) []Result
 	if p, err := c.get(ctx, cl, s.origin.ResolveReference(&url.URL{Path: "/" + randomName() + ".html"})); err == nil && p.status == 200 {
 		soft = p.body
 	}
-	for _, pr := range catalogue.Probes {
+	for _, pr := range catalogue().Probes {
 		found, asked, errs := "", 0, 0
 		for _, path := range pr.Paths {
 			p, err := c.get(ctx, cl, s.origin.ResolveReference(&url.URL{Path: path}))

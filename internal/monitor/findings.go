@@ -55,7 +55,7 @@ func taxonomyOf(typ string) string {
 // win.
 func Policy(p finding.Policy) finding.Policy {
 	var rules []finding.Rule
-	for _, c := range catalogue.Checks {
+	for _, c := range catalogue().Checks {
 		rules = append(rules, finding.Rule{Match: "monitor/" + c.ID, Severity: c.Severity}, finding.Rule{Match: "monitor/" + c.ID + "/*", Severity: c.Severity})
 	}
 	at := slices.IndexFunc(p.Rules, func(r finding.Rule) bool {

@@ -330,9 +330,9 @@ func (c *compiledReport) set(e *event.Event, m *compiled, v value) error {
 		case integer:
 			e.SetExtraInt(m.extra, v.i)
 		case float:
-			e.SetExtraFloat(m.extra, v.f)
+			e.SetField(event.ExtraNumber(m.extra, v.s)) // SetExtraFloat, formatted already
 		case boolean:
-			e.SetExtraBool(m.extra, v.b)
+			e.SetExtraBool(m.extra, v.bool())
 		default:
 			e.SetExtraString(m.extra, v.s)
 		}

@@ -24,7 +24,9 @@ type plan struct {
 	extraCol []int  // the slot of extra.<column> for each column
 	raw      int    // the slot of raw
 	fixed    []bool // slots every event has: the base and constant fields
-	fields   []event.Field
+	// The fixed slots' fields, and the extra.* slots' keys: a row puts
+	// only the kind and value in those (see slots.put).
+	fields []event.Field
 }
 
 // slots is one worker's copy of a plan's per-row values.
@@ -35,6 +37,16 @@ type slots struct {
 
 func (p *plan) newSlots() *slots {
 	return &slots{has: make([]bool, len(p.fixed)), fields: slices.Clone(p.fields)}
+}
+
+// put gives extra.* slot i a value. The slot's field holds its key
+// already, made once by makePlan. Storing a whole new field for each
+// value cost more: the compiler builds the field on the stack and copies
+// it, and the CPU stalls reading back the copy's overlapping wide stores.
+func (s *slots) put(i int, kind event.Kind, v string) {
+	f := &s.fields[i]
+	f.Kind, f.Value = kind, v
+	s.has[i] = true
 }
 
 // Slot numbers a mapping can have besides a real slot.
@@ -122,11 +134,15 @@ func (c *compiledReport) makePlan() *plan {
 					mappingSlot(w.mapping, shadowed)
 				} else {
 					mappingSlot(w.mapping, slot)
+					if m := &mappings[w.mapping]; m.target == toExtra {
+						p.fields[slot] = m.extraK.String("") // the key, for put
+					}
 				}
 			case fromRaw:
 				p.raw = slot
 			case fromColumn:
 				p.extraCol[w.col] = slot
+				p.fields[slot] = c.extraKey[w.col].String("")
 			}
 		}
 	}
@@ -202,8 +218,7 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, raw rawTe
 	s.has[p.raw] = true // set below, from raw
 	for i, pending := range c.pending {
 		if pending && fields[i] != "" {
-			j := p.extraCol[i]
-			s.has[j], s.fields[j] = true, c.extraKey[i].String(fields[i])
+			s.put(p.extraCol[i], event.KindString, fields[i]) // build's SetExtraString
 		}
 	}
 	e.Reset()
@@ -212,7 +227,7 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, raw rawTe
 		case i == p.raw:
 			e.SetRawJoined(raw.head64, raw.tail, raw.rest)
 		case has:
-			e.AppendOrdered(s.fields[i]) // slots are in key order, each key once
+			e.AppendOrdered(&s.fields[i]) // slots are in key order, each key once
 		}
 	}
 	return nil
@@ -220,35 +235,25 @@ func (c *compiledReport) buildPlanned(e *event.Event, fields []string, raw rawTe
 
 // fill is set for a plan: it puts m's value in slot i.
 func (c *compiledReport) fill(s *slots, i int, m *compiled, v value) error {
-	var f event.Field
 	switch m.target {
 	case toKey:
-		var ok bool
-		var err error
-		if f, ok, err = event.KeyField(m.key, v.String()); !ok || i == shadowed {
+		if i == shadowed { // checked, then dropped
+			_, _, err := event.KeyField(m.key, v.String())
 			return err
 		}
+		// Straight into the slot, which no other writer has (see oneValue).
+		ok, err := event.PutKeyField(&s.fields[i], m.key, v.String())
+		if ok {
+			s.has[i] = true
+		}
+		return err
 	case toExtra:
-		if i == shadowed {
-			return nil
+		if i != shadowed {
+			// The field build's SetExtraInt, SetExtraFloat, SetExtraBool or
+			// SetExtraString would make: the same text, and its JSON kind.
+			s.put(i, v.jsonKind(), v.String())
 		}
-		switch v.kind {
-		case integer:
-			if v.s != "" {
-				f = m.extraK.Number(v.s)
-			} else {
-				f = m.extraK.Int(v.i)
-			}
-		case float:
-			f = m.extraK.Float(v.f)
-		case boolean:
-			f = m.extraK.Bool(v.b)
-		default:
-			f = m.extraK.String(v.s)
-		}
-	default:
 		return nil
 	}
-	s.has[i], s.fields[i] = true, f
 	return nil
 }
