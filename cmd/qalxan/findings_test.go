@@ -14,17 +14,8 @@ import (
 )
 
 func TestFindingsFromIngest(t *testing.T) {
-	dir := t.TempDir()
-	dd := []string{"--data-dir", dir}
-	if code, _, errOut := cli(t, "", append([]string{"org", "import", "testdata/registry.yaml"}, dd...)...); code != 0 {
-		t.Fatalf("import: exit %d, %q", code, errOut)
-	}
-	sample, err := os.ReadFile("../../internal/feed/shadowserver/testdata/scan_rdp.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// One address owned (mdt's host 203.0.113.7): one finding.
-	owned := strings.Replace(string(sample), `"198.123.245.178"`, `"203.0.113.7"`, 1)
+	dir, dd, owned := ownedRDPSample(t)
 	file := filepath.Join(dir, "2026-11-20-scan_rdp-az-geo.csv")
 	os.WriteFile(file, []byte(owned), 0o600)
 	ingest := func(name string, want string) {
@@ -95,16 +86,7 @@ func TestFindingsFromIngest(t *testing.T) {
 // later is all duplicates, so it opens none either, while another report
 // of the same host does.
 func TestIngestWithoutFindings(t *testing.T) {
-	dir := t.TempDir()
-	dd := []string{"--data-dir", dir}
-	if code, _, errOut := cli(t, "", append([]string{"org", "import", "testdata/registry.yaml"}, dd...)...); code != 0 {
-		t.Fatalf("import: exit %d, %q", code, errOut)
-	}
-	sample, err := os.ReadFile("../../internal/feed/shadowserver/testdata/scan_rdp.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	owned := strings.Replace(string(sample), `"198.123.245.178"`, `"203.0.113.7"`, 1)
+	dir, dd, owned := ownedRDPSample(t)
 	old := filepath.Join(dir, "2026-11-20-scan_rdp-az-geo.csv")
 	if err := os.WriteFile(old, []byte(owned), 0o600); err != nil {
 		t.Fatal(err)

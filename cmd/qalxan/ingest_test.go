@@ -8,25 +8,15 @@ import (
 )
 
 func TestIngest(t *testing.T) {
-	dir := t.TempDir()
-	dd := []string{"--data-dir", dir}
-	if code, _, errOut := cli(t, "", append([]string{"org", "import", "testdata/registry.yaml"}, dd...)...); code != 0 {
-		t.Fatalf("import: exit %d, %q", code, errOut)
-	}
-	sample, err := os.ReadFile("../../internal/feed/shadowserver/testdata/scan_rdp.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// One of the sample's two addresses moved into the registry (mdt's
-	// host 203.0.113.7); the file named as Shadowserver names it, so the
-	// feed and report type are recognised.
-	owned := strings.Replace(string(sample), `"198.123.245.178"`, `"203.0.113.7"`, 1)
+	// One of the sample's two addresses owned; the file named as
+	// Shadowserver names it, so the feed and report type are recognised.
+	dir, dd, owned := ownedRDPSample(t)
 	file := filepath.Join(dir, "2026-11-20-scan_rdp-az-geo.csv")
 	if err := os.WriteFile(file, []byte(owned), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	bad := filepath.Join(dir, "2026-11-20-scan_nothing-az-geo.csv")
-	if err := os.WriteFile(bad, sample, 0o600); err != nil {
+	if err := os.WriteFile(bad, []byte(owned), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -49,4 +39,21 @@ func TestIngest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ownedRDPSample imports the test registry into a new data directory and
+// returns its --data-dir flags and the scan_rdp sample with one of its two
+// addresses moved into the registry (mdt's host 203.0.113.7).
+func ownedRDPSample(t *testing.T) (dir string, dd []string, owned string) {
+	t.Helper()
+	dir = t.TempDir()
+	dd = []string{"--data-dir", dir}
+	if code, _, errOut := cli(t, "", append([]string{"org", "import", "testdata/registry.yaml"}, dd...)...); code != 0 {
+		t.Fatalf("import: exit %d, %q", code, errOut)
+	}
+	sample, err := os.ReadFile("../../internal/feed/shadowserver/testdata/scan_rdp.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, dd, strings.Replace(string(sample), `"198.123.245.178"`, `"203.0.113.7"`, 1)
 }
