@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -30,6 +31,10 @@ type EventFilter struct {
 	Text         string // anywhere in the event's JSON; ASCII letters match either case
 	BeforeID     int64  // cursor: the id of the last row of the previous page
 	Limit        int    // default 100, at most 1000
+
+	// scanIPRange reads events newest first, past the address index,
+	// for a network that holds many of them (listEvents, denseIPRange).
+	scanIPRange bool
 }
 
 // prefixRange returns the first and last ipKey of a prefix.
@@ -95,7 +100,11 @@ func (s *Store) eventWhere(sc auth.Scope, f EventFilter, a *args) (string, error
 				return "", errs.Field("ip", "%q is not a network in CIDR notation", f.IP)
 			}
 			lo, hi := prefixRange(p)
-			conds = append(conds, "e.source_ipkey BETWEEN "+a.add(lo)+" AND "+a.add(hi))
+			col := "e.source_ipkey"
+			if f.scanIPRange {
+				col = "+" + col // SQLite's no-op unary plus: not through the index
+			}
+			conds = append(conds, col+" BETWEEN "+a.add(lo)+" AND "+a.add(hi))
 		} else {
 			k := ipKey(f.IP)
 			if k == "" {
@@ -105,19 +114,22 @@ func (s *Store) eventWhere(sc auth.Scope, f EventFilter, a *args) (string, error
 		}
 	}
 	if f.ASN != 0 {
-		conds = append(conds, "e.source_asn = "+a.add(int64(f.ASN)))
+		// The first term is the condition of the partial index (migration
+		// 0020), which the database cannot prove of a parameter.
+		conds = append(conds, "e.source_asn <> 0 AND e.source_asn = "+a.add(int64(f.ASN)))
 	}
 	if f.FQDN != "" {
-		conds = append(conds, "e.source_fqdn = "+a.add(strings.ToLower(f.FQDN)))
+		conds = append(conds, "e.source_fqdn <> '' AND e.source_fqdn = "+a.add(strings.ToLower(f.FQDN)))
 	}
 	if f.Text != "" {
-		// SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's
-		// ILIKE does the same (and more), so both find "RDP" for "rdp".
-		like := "LIKE"
+		// ASCII letters match either case: PostgreSQL's ILIKE folds them
+		// (and more), SQLite's qalxan_contains_fold as LIKE would, ten
+		// times faster. Both find "RDP" for "rdp".
 		if s.dialect.name == "postgres" {
-			like = "ILIKE"
+			conds = append(conds, "e.data ILIKE "+a.add("%"+escapeLike(f.Text)+"%")+" ESCAPE '\\'")
+		} else {
+			conds = append(conds, containsFoldSQL+"(e.data, "+a.add(asciiLower(f.Text))+")")
 		}
-		conds = append(conds, "e.data "+like+" "+a.add("%"+escapeLike(f.Text)+"%")+" ESCAPE '\\'")
 	}
 	if f.BeforeID > 0 {
 		conds = append(conds, "e.id < "+a.add(f.BeforeID))
@@ -157,13 +169,11 @@ func pageLimit(n int) int {
 }
 
 func (s *Store) listEvents(ctx context.Context, sc auth.Scope, f EventFilter, limit int) ([]StoredEvent, error) {
-	var a args
-	where, err := s.eventWhere(sc, f, &a)
+	q, a, err := s.listEventsQuery(ctx, sc, f, limit)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, eventSelect+` WHERE `+where+
-		` ORDER BY e.id DESC LIMIT `+strconv.Itoa(limit), a...)
+	rows, err := s.db.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: list events: %w", err)
 	}
@@ -181,6 +191,56 @@ func (s *Store) listEvents(ctx context.Context, sc auth.Scope, f EventFilter, li
 	}
 	rows.Close()
 	return out, s.loadOwners(ctx, sc, out)
+}
+
+// listEventsQuery is the query of a page of limit events.
+func (s *Store) listEventsQuery(ctx context.Context, sc auth.Scope, f EventFilter, limit int) (string, args, error) {
+	dense, err := s.denseIPRange(ctx, f.IP, limit)
+	if err != nil {
+		return "", nil, err
+	}
+	f.scanIPRange = dense
+	var a args
+	where, err := s.eventWhere(sc, f, &a)
+	if err != nil {
+		return "", nil, err
+	}
+	return eventSelect + ` WHERE ` + where + ` ORDER BY e.id DESC LIMIT ` + strconv.Itoa(limit), a, nil
+}
+
+// denseIPRange reports whether so many events come from the network ip
+// that a page of the newest is found sooner by reading events newest
+// first than by gathering every match from the address index and
+// sorting them (on 200k events, a /8 holding all of them took 90 ms
+// through the index and 1.4 ms newest first). Reading n events
+// newest first finds about limit matches when m of all N match and
+// n = limit·N/m; the index reads m entries. Each costs about the same
+// per row when the pages are cached (BenchmarkSearchEvents), and an
+// event row far more than an index entry when they are not, so the
+// index is used up to m = 4·√(limit·N): 18k matches of 200k events, 90k
+// of 5M. The probe reads at most that many index entries. Only SQLite
+// asks: PostgreSQL's planner weighs this from its statistics.
+func (s *Store) denseIPRange(ctx context.Context, ip string, limit int) (bool, error) {
+	if s.dialect.name != "sqlite" || !strings.Contains(ip, "/") {
+		return false, nil
+	}
+	p, err := netip.ParsePrefix(ip)
+	if err != nil {
+		return false, nil // eventWhere says what is wrong with it
+	}
+	lo, hi := prefixRange(p)
+	var last sql.NullInt64 // the newest id: about how many events there are
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(id) FROM events`).Scan(&last); err != nil {
+		return false, fmt.Errorf("storage: list events: %w", err)
+	}
+	most := 4 * int64(math.Sqrt(float64(limit)*float64(last.Int64)))
+	var n int64
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE source_ipkey BETWEEN ? AND ? LIMIT ?)`,
+		lo, hi, most+1).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("storage: list events: %w", err)
+	}
+	return n > most, nil
 }
 
 // eventSelect selects the columns scanEvent reads. It names them itself
