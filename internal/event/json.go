@@ -164,9 +164,6 @@ func plainLen(s string) int {
 	return i
 }
 
-// plain8 reports whether the eight bytes of s are all plain (see plain).
-func plain8(s string) bool { return plainWord(word(s)) }
-
 // word is the first eight bytes of s, little-endian (one load).
 func word(s string) uint64 {
 	_ = s[7]

@@ -137,13 +137,13 @@ func TestPlain8(t *testing.T) {
 		for c := range 256 {
 			b := []byte("abcdefgh")
 			b[pos] = byte(c)
-			if got, want := plain8(string(b)), plain[c]; got != want {
+			if got, want := plainWord(word(string(b))), plain[c]; got != want {
 				t.Fatalf("byte %#x at %d: got %v, want %v", c, pos, got, want)
 			}
 		}
 	}
 	for _, s := range []string{"\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f", "\"\\\"\\\"\\\"\\", "\xff\xfe\x80\x81\x00\x01\x02\x03", "~~~~~~~~", "        "} {
-		if got, want := plain8(s), !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' || r >= 0x80 }); got != want {
+		if got, want := plainWord(word(s)), !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == '"' || r == '\\' || r >= 0x80 }); got != want {
 			t.Errorf("%q: got %v, want %v", s, got, want)
 		}
 	}

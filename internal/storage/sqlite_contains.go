@@ -41,23 +41,18 @@ var lowered = sync.Pool{New: func() any { return new([]byte) }}
 // folding; otherwise text is lowered into a pooled buffer and searched
 // with strings.Index, which stays fast whatever the text repeats.
 func containsFold(text, needle string) bool {
-	if !hasASCIIUpperOrLower(needle) {
+	if !hasASCIILetter(needle) {
 		return strings.Contains(text, needle)
 	}
 	bp := lowered.Get().(*[]byte)
-	b := append((*bp)[:0], text...)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
+	b := appendASCIILower((*bp)[:0], text)
 	found := strings.Contains(string(b), needle)
 	*bp = b
 	lowered.Put(bp)
 	return found
 }
 
-func hasASCIIUpperOrLower(s string) bool {
+func hasASCIILetter(s string) bool {
 	for i := range len(s) {
 		if c := s[i] | 0x20; 'a' <= c && c <= 'z' {
 			return true
@@ -68,11 +63,17 @@ func hasASCIIUpperOrLower(s string) bool {
 
 // asciiLower lowers the ASCII letters of s and leaves the rest: the
 // needle of containsFold, which folds only those in the text.
-func asciiLower(s string) string {
-	return strings.Map(func(r rune) rune {
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
+func asciiLower(s string) string { return string(appendASCIILower(nil, s)) }
+
+// appendASCIILower appends s to b with 'A' to 'Z' lowered; every other
+// byte, those of multi-byte UTF-8 sequences included, is kept.
+func appendASCIILower(b []byte, s string) []byte {
+	n := len(b)
+	b = append(b, s...)
+	for i, c := range b[n:] {
+		if 'A' <= c && c <= 'Z' {
+			b[n+i] = c + 'a' - 'A'
 		}
-		return r
-	}, s)
+	}
+	return b
 }
