@@ -27,7 +27,7 @@ const intelMQEventsPerSecond = 2351
 func (a *app) benchCommand() *cobra.Command {
 	var rows, orgs, days int
 	var dir string
-	var keep, noFindings bool
+	var keep, noFindings, scatter bool
 	c := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure parse and ingest end to end on a generated Shadowserver report",
@@ -40,7 +40,9 @@ func (a *app) benchCommand() *cobra.Command {
 			"With --days N it then ingests the same hosts' reports of the N-1 following days, as\n" +
 			"Shadowserver sends them: each day's events are new, while the findings they report are\n" +
 			"refreshed rather than opened, which is the steady state of a CERT's daily ingest.\n" +
-			"With --no-findings the ingests store events and owners only, as a back-fill does.",
+			"With --no-findings the ingests store events and owners only, as a back-fill does.\n" +
+			"The addresses ascend through the report, so consecutive events land near each other in\n" +
+			"the indexes; with --scatter they come in a scattered order, as in a real report.",
 		Example: "  qalxan bench --rows 1000000\n  qalxan bench --rows 1000000 --db postgres://qalxan@localhost/bench",
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,7 +62,7 @@ func (a *app) benchCommand() *cobra.Command {
 			} else if err := os.MkdirAll(work, 0o750); err != nil {
 				return err
 			}
-			return a.bench(cmd.Context(), work, rows, orgs, days, noFindings)
+			return a.bench(cmd.Context(), work, benchOptions{rows, orgs, days, noFindings, scatter})
 		},
 	}
 	f := c.Flags()
@@ -70,15 +72,23 @@ func (a *app) benchCommand() *cobra.Command {
 	f.StringVar(&dir, "dir", "", "work directory (default: a temporary one, removed afterwards)")
 	f.BoolVar(&keep, "keep", false, "keep the temporary work directory")
 	f.BoolVar(&noFindings, "no-findings", false, "ingest with --no-findings: events and owners only")
+	f.BoolVar(&scatter, "scatter", false, "addresses in a scattered order, not ascending")
 	return c
 }
 
-func (a *app) bench(ctx context.Context, work string, rows, orgs, days int, noFindings bool) error {
+// benchOptions are the bench command's flags.
+type benchOptions struct {
+	rows, orgs, days    int
+	noFindings, scatter bool
+}
+
+func (a *app) bench(ctx context.Context, work string, o benchOptions) error {
+	rows := o.rows
 	// The last day is today: the reports are of the days up to it.
-	first := time.Now().UTC().AddDate(0, 0, 1-days)
+	first := time.Now().UTC().AddDate(0, 0, 1-o.days)
 	report := benchReportPath(work, first)
 	start := time.Now()
-	size, err := writeBenchReport(report, rows, first)
+	size, err := writeBenchReport(report, rows, first, o.scatter)
 	if err != nil {
 		return err
 	}
@@ -89,10 +99,10 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs, days int, noFi
 		dsn = filepath.Join(work, "qalxan.db")
 	}
 	ingestArgs := []string{"--data-dir", work, "--db", dsn}
-	if noFindings {
+	if o.noFindings {
 		ingestArgs = append(ingestArgs, "--no-findings")
 	}
-	if err := benchConstituency(ctx, dsn, orgs); err != nil {
+	if err := benchConstituency(ctx, dsn, o.orgs); err != nil {
 		return err
 	}
 	self, err := os.Executable()
@@ -113,10 +123,10 @@ func (a *app) bench(ctx context.Context, work string, rows, orgs, days int, noFi
 		}
 		printBenchStep(a.stdout, step.name, rows, m)
 	}
-	for d := 1; d < days; d++ {
+	for d := 1; d < o.days; d++ {
 		day := first.AddDate(0, 0, d)
 		next := benchReportPath(work, day)
-		if _, err := writeBenchReport(next, rows, day); err != nil {
+		if _, err := writeBenchReport(next, rows, day, o.scatter); err != nil {
 			return err
 		}
 		m, err := runMeasured(ctx, self, append(append([]string{"ingest"}, ingestArgs...), "--feed", "shadowserver", next), a.stderr)
@@ -163,11 +173,9 @@ func benchConstituency(ctx context.Context, dsn string, orgs int) error {
 	return err
 }
 
-// writeBenchReport writes a scan_rdp report of n rows seen on day. The
-// addresses step through 10.0.0.0/8 by 53, so with the default
-// constituency (10.0.0.0–10.39.15.255) about half are owned and every
-// row is a distinct event.
-func writeBenchReport(path string, n int, day time.Time) (int64, error) {
+// writeBenchReport writes a scan_rdp report of n rows seen on day, with
+// the addresses of benchAddress.
+func writeBenchReport(path string, n int, day time.Time, scatter bool) (int64, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return 0, err
@@ -176,7 +184,7 @@ func writeBenchReport(path string, n int, day time.Time) (int64, error) {
 	io.WriteString(w, benchHeader)
 	date := day.Format("2006-01-02")
 	for i := range n {
-		ip := uint32(10<<24) + uint32(i*53%(78<<16)) // 53 is prime to 78·2¹⁶: 5.1M distinct addresses
+		ip := benchAddress(i, scatter)
 		fmt.Fprintf(w, `"%s %02d:%02d:%02d","%d.%d.%d.%d",3389,,"rdp",,64500,"AZ","BAKI","BAKU","RDP",2048,"HOST%d.local","HOST%d.local",`+
 			`"2026-04-29 02:22:06","2027-04-29 02:22:06","EC:BB:4D:DB:9F:0C:D3:FF:5B:49:EA:B1:56:62:B6:A7:5D:60:54:42","1EF2B37AF850C9BF4E88F18177001D6B",2,`+
 			`"sha256WithRSAEncryption","rsaEncryption","B7:C9:F4:07:D5:C0:75:1D:EA:0C:40:E7:26:39:C2:30:C6:13:83:7E:18:46:D8:E9:4C:45:3F:88:1B:0B:70:76",`+
@@ -194,6 +202,26 @@ func writeBenchReport(path string, n int, day time.Time) (int64, error) {
 		return 0, err
 	}
 	return st.Size(), f.Close()
+}
+
+// benchAddresses is how many distinct addresses the reports use:
+// 10.0.0.0–10.77.255.255. The default constituency holds
+// 10.0.0.0–10.39.15.255, about half of them.
+const benchAddresses = 78 << 16
+
+// benchAddress is row i's address: the i-th multiple of a step modulo
+// benchAddresses, so the first 5.1M rows are distinct events. A step of
+// 53 makes them ascend through each stretch of rows, so that a batch's
+// events land near each other in the address and owner indexes; a real
+// report's addresses come in no such order, which scatter gives with a
+// step of Knuth's multiplicative hash. Both steps are prime to
+// 78·2¹⁶ = 2¹⁷·3·13.
+func benchAddress(i int, scatter bool) uint32 {
+	step := uint64(53)
+	if scatter {
+		step = 2654435761
+	}
+	return 10<<24 + uint32(uint64(i)*step%benchAddresses)
 }
 
 const benchHeader = `"timestamp","ip","port","hostname","tag","handshake","asn","geo","region","city","rdp_protocol","cert_length","subject_common_name","issuer_common_name","cert_issue_date","cert_expiration_date","sha1_fingerprint","cert_serial_number","ssl_version","signature_algorithm","key_algorithm","sha256_fingerprint","sha512_fingerprint","md5_fingerprint","naics","sic","sector","tlsv13_support","tlsv13_cipher","cve20190708_vulnerable","bluekeep_vulnerable","jarm"` + "\n"
