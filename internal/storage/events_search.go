@@ -37,19 +37,22 @@ type EventFilter struct {
 	scanIPRange bool
 }
 
-// prefixRange returns the first and last ipKey of a prefix.
+// prefixRange returns the first and last ipKey of a prefix. An
+// IPv4-mapped IPv6 network (::ffff:192.0.2.0/120) is its IPv4 network,
+// as its addresses are stored; a wider IPv6 network that contains all of
+// them (::/0) matches IPv6 addresses only.
 func prefixRange(p netip.Prefix) (lo, hi string) {
 	p = p.Masked()
-	first := p.Addr().As16()
-	bits := p.Bits()
-	if p.Addr().Is4() {
-		bits += 96
+	if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
 	}
-	last := first
-	for i := bits; i < 128; i++ {
+	first := p.Addr()
+	last := first.AsSlice()
+	for i := p.Bits(); i < len(last)*8; i++ {
 		last[i/8] |= 1 << (7 - i%8)
 	}
-	return hex.EncodeToString(first[:]), hex.EncodeToString(last[:])
+	end, _ := netip.AddrFromSlice(last)
+	return addrKey(first), addrKey(end)
 }
 
 // eventWhere builds the WHERE clause for sc and f. Tenancy is in the
