@@ -43,7 +43,7 @@ func (a *app) benchCommand() *cobra.Command {
 			"With --no-findings the ingests store events and owners only, as a back-fill does.\n" +
 			"The addresses ascend through the report, so consecutive events land near each other in\n" +
 			"the indexes; with --scatter they come in a scattered order, as in a real report.",
-		Example: "  qalxan bench --rows 1000000\n  qalxan bench --rows 1000000 --db postgres://qalxan@localhost/bench",
+		Example: "  qalxan bench --rows 1000000\n  qalxan bench --rows 1000000 --scatter --no-findings\n  qalxan bench --rows 1000000 --db postgres://qalxan@localhost/bench",
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if rows < 1 || orgs < 1 || orgs > 65536 || days < 1 || days > 31 {

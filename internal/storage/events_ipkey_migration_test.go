@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/qalxan/qalxan/internal/auth"
@@ -60,15 +61,8 @@ func TestAddressKeyMigrationKeepsEventsFindable(t *testing.T) {
 			for _, e := range evs {
 				got = append(got, e.SourceIP)
 			}
-			if len(got) != len(c.want) {
+			if !slices.Equal(got, c.want) {
 				t.Errorf("%s: got %v, want %v", c.ip, got, c.want)
-				continue
-			}
-			for i := range got {
-				if got[i] != c.want[i] {
-					t.Errorf("%s: got %v, want %v", c.ip, got, c.want)
-					break
-				}
 			}
 		}
 		var empty int
