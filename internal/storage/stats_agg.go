@@ -13,7 +13,7 @@ import (
 // The statistics of periods that are whole calendar months in UTC are
 // read from the tables migration 0009_stats_aggregate keeps (per month,
 // organisation, identifier and taxonomy; per organisation and month for
-// "still open"; per month, quarter and year for the distinct resources),
+// "still open"; per month and resource for the distinct resources),
 // not from the findings: a year over 1M findings is thousands of rows
 // there. What is not additive per month, the time to remediate and the
 // SLA of the findings closed in the period, is still read from the
@@ -64,17 +64,13 @@ func aggWhere(table string, sc auth.Scope, orgID int64, a *args) string {
 	return from + " WHERE " + strings.Join(conds, " AND ")
 }
 
-// resourcePeriod is the key of a period in stats_resources: kind 0 a
-// month (year*12 + month - 1), 1 a quarter (year*4 + quarter - 1), 2 a
-// year.
-func resourcePeriod(p stats.Period) (kind, period int) {
-	switch p.Kind {
-	case stats.Quarter:
-		return 1, p.Year*4 + p.N - 1
-	case stats.Year:
-		return 2, p.Year
-	}
-	return 0, p.Year*12 + p.N - 1
+// resourceMonths is the condition on stats_resources and
+// stats_taxonomy_resources for the resources with gaps in the months
+// from up to to. Their rows are per month (kind 0, migration 0022): a
+// resource with gaps in two months of a quarter has a row in each, so
+// the queries count distinct resources.
+func resourceMonths(from, to time.Time, a *args) string {
+	return ` AND t.kind = 0 AND t.period >= ` + a.add(monthIndex(from)) + ` AND t.period < ` + a.add(monthIndex(to)) + ` AND t.n > 0`
 }
 
 // aggPeriod is what the aggregates say of one period: the summary's
@@ -104,9 +100,8 @@ func (s *Store) statsAggPeriod(ctx context.Context, sc auth.Scope, orgID int64, 
 		return nil, fmt.Errorf("storage: stats %s: %w", sum.Period, err)
 	}
 	a = nil
-	kind, period := resourcePeriod(sum.Period)
-	q = `SELECT t.org_id, COUNT(*) FROM ` + aggWhere("stats_resources", sc, orgID, &a) +
-		` AND t.kind = ` + a.add(kind) + ` AND t.period = ` + a.add(period) + ` AND t.n > 0 GROUP BY t.org_id`
+	q = `SELECT t.org_id, COUNT(DISTINCT t.resource) FROM ` + aggWhere("stats_resources", sc, orgID, &a) +
+		resourceMonths(sum.From, sum.To, &a) + ` GROUP BY t.org_id`
 	if err := s.scanCounts(ctx, q, a, func(id int64, n []int) {
 		out.resources[id] = n[0]
 		sum.ResourcesWithGaps += n[0]
@@ -225,9 +220,8 @@ func (s *Store) statsAggBreakdowns(ctx context.Context, sc auth.Scope, orgID int
 		row.Resources = row.Opened
 	}
 	a = nil
-	kind, period := resourcePeriod(r.Period)
-	q = `SELECT t.taxonomy, COUNT(*) FROM ` + aggWhere("stats_taxonomy_resources", sc, orgID, &a) +
-		` AND t.kind = ` + a.add(kind) + ` AND t.period = ` + a.add(period) + ` AND t.n > 0 GROUP BY t.taxonomy`
+	q = `SELECT d.taxonomy, COUNT(*) FROM (SELECT DISTINCT t.taxonomy, t.org_id, t.resource FROM ` +
+		aggWhere("stats_taxonomy_resources", sc, orgID, &a) + resourceMonths(r.From, r.To, &a) + `) d GROUP BY d.taxonomy`
 	rows, err = s.db.QueryContext(ctx, q, a...)
 	if err != nil {
 		return fmt.Errorf("storage: stats by taxonomy: %w", err)
