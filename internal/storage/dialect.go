@@ -39,13 +39,16 @@ func (d dialect) forUpdate(t string) string {
 }
 
 // ignoreConflict ends an INSERT begun with insertIgnoring: on PostgreSQL
-// the rows conflicting on the unique key are skipped; SQLite's OR IGNORE
-// already said so.
+// the rows conflicting on the unique key are skipped (on any unique key
+// when key is empty); SQLite's OR IGNORE already said so.
 func (d dialect) ignoreConflict(key string) string {
-	if d.name == "postgres" {
-		return " ON CONFLICT (" + key + ") DO NOTHING"
+	switch {
+	case d.name != "postgres":
+		return ""
+	case key == "":
+		return " ON CONFLICT DO NOTHING"
 	}
-	return ""
+	return " ON CONFLICT (" + key + ") DO NOTHING"
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure.

@@ -179,7 +179,7 @@ func (s *Store) insertOwners(ctx context.Context, tx *sql.Tx, part []StoredEvent
 		}
 		for _, org := range e.Owners {
 			if q.Len() == 0 {
-				q.WriteString("INSERT INTO event_owners (event_id, org_id) VALUES ")
+				q.WriteString(s.dialect.insertIgnoring + " INTO event_owners (event_id, org_id) VALUES ")
 			} else {
 				q.WriteString(", ")
 			}
@@ -198,7 +198,7 @@ func (s *Store) execOwners(ctx context.Context, tx *sql.Tx, q *strings.Builder, 
 	if q.Len() == 0 {
 		return nil
 	}
-	q.WriteString(" ON CONFLICT DO NOTHING")
+	q.WriteString(s.dialect.ignoreConflict(""))
 	if err := s.cachedExec(ctx, tx, q.String(), len(*a) == 2*ownersPerInsert, *a...); err != nil {
 		return fmt.Errorf("storage: insert event owners: %w", err)
 	}

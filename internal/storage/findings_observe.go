@@ -334,8 +334,8 @@ func (s *Store) linkFindingEvents(ctx context.Context, tx *sql.Tx, sights []sigh
 		for i, l := range chunk {
 			vals[i] = "(" + s.bind(&a, l.finding) + ", " + s.bind(&a, l.event) + ")"
 		}
-		if err := s.cachedExec(ctx, tx, `INSERT INTO finding_events (finding_id, event_id) VALUES `+
-			strings.Join(vals, ", ")+` ON CONFLICT DO NOTHING`, len(chunk) == 2*findingsPerStatement, a...); err != nil {
+		if err := s.cachedExec(ctx, tx, s.dialect.insertIgnoring+` INTO finding_events (finding_id, event_id) VALUES `+
+			strings.Join(vals, ", ")+s.dialect.ignoreConflict(""), len(chunk) == 2*findingsPerStatement, a...); err != nil {
 			return fmt.Errorf("storage: link finding events: %w", err)
 		}
 	}
