@@ -33,6 +33,7 @@ func (a *app) parseCommand() *cobra.Command {
 			"  zcat report.csv.gz | qalxan parse --feed shadowserver --report scan_rdp -",
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			setGCPercent(gcParse)
 			if err := a.useFeedData(cmd); err != nil {
 				return err
 			}
