@@ -28,6 +28,7 @@ func TestParseCollectsLessOften(t *testing.T) {
 			t.Errorf("GOGC=%q: parse left the collector at %d %%, want %d %%", c.gogc, got, c.want)
 		}
 	}
+	t.Setenv("GOGC", "75")
 	setGCPercent(gcLean)
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("with GOGC set, setGCPercent changed the collector to %d %%", got)
